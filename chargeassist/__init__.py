@@ -1,0 +1,1 @@
+"""Charge Assist: an open-source EV charging backend."""
