@@ -1,0 +1,214 @@
+"""RFC 9457 problem details: the one error shape of the API, in responses and in the OpenAPI document."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import msgspec
+from litestar import Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    MethodNotAllowedException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+__all__ = [
+    "PROBLEM_MEDIA_TYPE",
+    "ApiError",
+    "FieldError",
+    "Problem",
+    "exception_handlers",
+    "problem_responses",
+]
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+_TYPE_PREFIX = "urn:chargeassist:problem:"
+_log = logging.getLogger("chargeassist.api")
+
+
+class FieldError(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """One field that was refused, and why."""
+
+    field: str
+    reason: str
+
+
+class Problem(msgspec.Struct, kw_only=True, omit_defaults=True, rename="camel"):
+    """An RFC 9457 problem document; ``code`` is stable and meant for programs, ``detail`` for people."""
+
+    type: str
+    title: str
+    status: int
+    code: str
+    detail: str
+    instance: str | None = None
+    request_id: str | None = None
+    errors: list[FieldError] | None = None
+
+
+_TITLES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    413: "Payload Too Large",
+    415: "Unsupported Media Type",
+    422: "Unprocessable Content",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+}
+
+
+class ApiError(Exception):
+    """An error the API answers with; ``code`` is the stable machine-readable reason."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        detail: str,
+        *,
+        errors: list[FieldError] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.errors = errors
+        self.headers = headers
+
+    @classmethod
+    def bad_field(cls, field: str, reason: str, *, code: str = "validation_failed") -> ApiError:
+        """400 naming one field."""
+        return cls(400, code, f"{field}: {reason}", errors=[FieldError(field=field, reason=reason)])
+
+    @classmethod
+    def not_found(cls, code: str, detail: str) -> ApiError:
+        """404: unknown, or not this caller's to see (the two are not told apart)."""
+        return cls(404, code, detail)
+
+    @classmethod
+    def conflict(cls, code: str, detail: str) -> ApiError:
+        """409: the request contradicts what is stored."""
+        return cls(409, code, detail)
+
+
+_problem_encoder = msgspec.json.Encoder()
+
+
+def _respond(request: Request[Any, Any, Any], problem: Problem, headers: dict[str, str] | None) -> Response[bytes]:
+    problem.instance = request.url.path
+    problem.request_id = request.scope.get("state", {}).get("request_id")
+    return Response(
+        content=_problem_encoder.encode(problem),
+        status_code=problem.status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=headers,
+    )
+
+
+def _problem(status: int, code: str, detail: str, errors: list[FieldError] | None = None) -> Problem:
+    return Problem(
+        type=_TYPE_PREFIX + code,
+        title=_TITLES.get(status, "Error"),
+        status=status,
+        code=code,
+        detail=detail,
+        errors=errors,
+    )
+
+
+def _api_error_handler(request: Request[Any, Any, Any], exc: ApiError) -> Response[bytes]:
+    return _respond(request, _problem(exc.status, exc.code, exc.detail, exc.errors), exc.headers)
+
+
+def _camel(name: str) -> str:
+    # Handler parameters are snake_case in Python but camelCase on the wire; name the wire field.
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _validation_handler(request: Request[Any, Any, Any], exc: ValidationException) -> Response[bytes]:
+    errors: list[FieldError] = []
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    for item in extra:
+        if isinstance(item, dict):
+            key = _camel(str(item.get("key") or item.get("source") or "body"))
+            errors.append(FieldError(field=key, reason=str(item.get("message", "invalid value"))))
+    if errors:
+        detail = "; ".join(f"{e.field}: {e.reason}" for e in errors)
+    else:
+        detail = exc.detail or "the request could not be validated"
+    return _respond(request, _problem(400, "validation_failed", detail, errors or None), None)
+
+
+_HTTP_CODES = {
+    NotAuthorizedException: "unauthorized",
+    PermissionDeniedException: "forbidden",
+    NotFoundException: "not_found",
+    MethodNotAllowedException: "method_not_allowed",
+}
+
+
+def _http_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[bytes]:
+    code = next((c for t, c in _HTTP_CODES.items() if isinstance(exc, t)), None)
+    status = exc.status_code
+    if code is None:
+        code = {413: "payload_too_large", 415: "unsupported_media_type", 429: "rate_limited"}.get(
+            status, "http_error" if status < 500 else "internal_error"
+        )
+    detail = exc.detail or _TITLES.get(status, "error")
+    if isinstance(exc, NotFoundException) and detail == "Not Found":
+        detail = f"no resource at {request.url.path}"
+    return _respond(request, _problem(status, code, detail), exc.headers)
+
+
+def _unexpected_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+    _log.exception("unhandled error on %s %s", request.method, request.url.path)
+    problem = _problem(HTTP_500_INTERNAL_SERVER_ERROR, "internal_error", "the server failed to answer this request")
+    return _respond(request, problem, None)
+
+
+exception_handlers: dict[type[Exception] | int, Any] = {
+    ApiError: _api_error_handler,
+    ValidationException: _validation_handler,
+    HTTPException: _http_handler,
+    Exception: _unexpected_handler,
+}
+
+_DESCRIPTIONS = {
+    400: "The request is malformed; `errors` names the fields.",
+    401: "Missing or invalid credentials.",
+    403: "These credentials may not call this operation.",
+    404: "Unknown, or not visible to these credentials.",
+    409: "Conflicts with what is stored.",
+    422: "Understood but cannot be carried out.",
+    429: "Too many requests; retry after `Retry-After`.",
+    500: "The server failed.",
+    503: "A dependency (such as the charge point) is unavailable.",
+}
+
+
+def problem_responses(*statuses: int, base: tuple[int, ...] = (400, 401, 500)) -> dict[int, ResponseSpec]:
+    """OpenAPI responses declaring problem+json for the given statuses plus ``base``."""
+    wanted = sorted({*base, *statuses})
+    return {
+        status: ResponseSpec(
+            data_container=Problem,
+            media_type=PROBLEM_MEDIA_TYPE,
+            description=_DESCRIPTIONS.get(status, _TITLES.get(status, "Error")),
+            generate_examples=False,
+        )
+        for status in wanted
+    }

@@ -1,0 +1,52 @@
+"""Wire pieces shared by controllers: list envelopes, dependencies, error mapping."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+import msgspec
+from litestar import Request
+from litestar.datastructures import State
+
+from chargeassist.services import ServiceError, Services
+
+from ._auth import Principal, principal_of
+from ._errors import ApiError, FieldError
+
+__all__ = ["ListMeta", "Page", "api_error", "provide_principal", "provide_services"]
+
+T = TypeVar("T")
+
+
+class ListMeta(msgspec.Struct, kw_only=True, rename="camel"):
+    """Paging information of a list."""
+
+    count: int
+    """Items in this page."""
+    has_more_data: bool
+    continuation_token: str | None = None
+    """Pass back as ``continuationToken`` to get the next page."""
+
+
+class Page(msgspec.Struct, Generic[T], kw_only=True, rename="camel"):
+    """A list envelope: ``{data, meta}``."""
+
+    data: list[T]
+    meta: ListMeta
+
+
+def provide_services(state: State) -> Services:
+    """The process's services."""
+    services: Services = state.services
+    return services
+
+
+def provide_principal(request: Request[Any, Any, Any]) -> Principal:
+    """The authenticated caller."""
+    return principal_of(request)
+
+
+def api_error(exc: ServiceError) -> ApiError:
+    """The problem a service refusal becomes."""
+    errors = [FieldError(field=exc.field, reason=exc.detail)] if exc.field else None
+    return ApiError(exc.status, exc.code, exc.detail, errors=errors)

@@ -1,0 +1,5 @@
+"""Location search."""
+
+from .controllers import LocationController
+
+__all__ = ["LocationController"]

@@ -1,0 +1,197 @@
+"""Location search for drivers: nearby, bounding box, and one location in full."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal, cast
+
+import msgspec
+from litestar import Controller, Response, get
+from litestar.params import Parameter
+
+from chargeassist.services import (
+    IndexedLocation,
+    InvalidContinuationToken,
+    LocationView,
+    SearchFilters,
+    Services,
+    build_location_view,
+)
+
+from .._auth import Principal
+from .._errors import ApiError, problem_responses
+from .schemas import BoundingBoxPage, NearbyPage
+
+__all__ = ["LocationController"]
+
+NEARBY_RADIUS_M = 50_000
+NEARBY_LIMIT = 25
+_COUNTRY = re.compile(r"^[A-Z]{3}$")
+_encoder = msgspec.json.Encoder()
+
+Latitude = Annotated[float, Parameter(ge=-90, le=90)]
+Longitude = Annotated[float, Parameter(ge=-180, le=180)]
+
+
+def _filters(
+    is_available: bool | None,
+    power_type: str | None,
+    connector_types: list[str] | None,
+    min_kw: float | None,
+    max_kw: float | None,
+    country: str | None,
+) -> SearchFilters:
+    if min_kw is not None and max_kw is not None and min_kw > max_kw:
+        raise ApiError.bad_field("minKw", "must not be above maxKw")
+    types: set[str] = set()
+    for item in connector_types or ():
+        types.update(part.strip().upper() for part in item.split(",") if part.strip())
+    if country is not None and not _COUNTRY.fullmatch(country.upper()):
+        raise ApiError.bad_field("country", "must be an ISO 3166-1 alpha-3 code such as NLD")
+    return SearchFilters(
+        is_available=is_available,
+        power_type=power_type,
+        connector_types=frozenset(types),
+        min_kw=min_kw,
+        max_kw=max_kw,
+        country=country.upper() if country else None,
+    )
+
+
+def _envelope(prefix: bytes, items: list[bytes], count: int, has_more: bool, token: str | None) -> bytes:
+    meta = _encoder.encode({"count": count, "hasMoreData": has_more, "continuationToken": token})
+    return b"".join((prefix, b'"data":[', b",".join(items), b'],"meta":', meta, b"}"))
+
+
+class LocationController(Controller):
+    """Locations visible to the caller's partner; restricted locations only for their partners."""
+
+    path = "/v1/locations"
+    tags = ["locations"]
+
+    @get(
+        "/boundingbox",
+        operation_id="searchLocationsInBoundingBox",
+        summary="Locations inside a box, paged with a continuation token",
+        responses=problem_responses(),
+    )
+    async def bounding_box(
+        self,
+        services: Services,
+        principal: Principal,
+        bottom_left_lat: Annotated[float, Parameter(query="bottomLeftLat", ge=-90, le=90)],
+        bottom_left_lng: Annotated[float, Parameter(query="bottomLeftLng", ge=-180, le=180)],
+        top_right_lat: Annotated[float, Parameter(query="topRightLat", ge=-90, le=90)],
+        top_right_lng: Annotated[float, Parameter(query="topRightLng", ge=-180, le=180)],
+        page_size: Annotated[int, Parameter(query="pageSize", ge=1, le=100)] = 50,
+        continuation_token: Annotated[str | None, Parameter(query="continuationToken", max_length=512)] = None,
+        is_available: Annotated[bool | None, Parameter(query="isAvailable")] = None,
+        power_type: Annotated[Literal["AC", "DC"] | None, Parameter(query="powerType")] = None,
+        connector_types: Annotated[list[str] | None, Parameter(query="connectorTypes")] = None,
+        min_kw: Annotated[float | None, Parameter(query="minKw", ge=0)] = None,
+        max_kw: Annotated[float | None, Parameter(query="maxKw", ge=0)] = None,
+        country: Annotated[str | None, Parameter(query="country", max_length=3)] = None,
+    ) -> Response[BoundingBoxPage]:
+        if bottom_left_lat >= top_right_lat:
+            raise ApiError.bad_field("bottomLeftLat", "must be below topRightLat (the box is empty or inverted)")
+        if bottom_left_lng >= top_right_lng:
+            raise ApiError.bad_field("bottomLeftLng", "must be west of topRightLng (the box is empty or inverted)")
+        filters = _filters(is_available, power_type, connector_types, min_kw, max_kw, country)
+        codec = services.continuation
+        assert codec is not None
+        partner_id = principal.partner_id
+        fingerprint = codec.fingerprint(
+            partner_id, bottom_left_lat, bottom_left_lng, top_right_lat, top_right_lng, filters
+        )
+        after = 0
+        if continuation_token is not None:
+            try:
+                after = codec.decode(continuation_token, fingerprint)
+            except InvalidContinuationToken as exc:
+                raise ApiError.bad_field(
+                    "continuationToken",
+                    f"not a token for this query ({exc})",
+                    code="invalid_continuation_token",
+                ) from exc
+        found = services.locations.index.in_box(
+            bottom_left_lat,
+            bottom_left_lng,
+            top_right_lat,
+            top_right_lng,
+            partner_id=partner_id,
+            filters=filters,
+            after_pk=after,
+            limit=page_size + 1,
+        )
+        has_more = len(found) > page_size
+        page = found[:page_size]
+        token = codec.encode(page[-1].pk, fingerprint) if has_more else None
+        box = _encoder.encode(
+            {
+                "bottomLeftLat": bottom_left_lat,
+                "bottomLeftLng": bottom_left_lng,
+                "topRightLat": top_right_lat,
+                "topRightLng": top_right_lng,
+            }
+        )
+        body = _envelope(b'{"boundingBox":' + box + b",", [e.summary_json for e in page], len(page), has_more, token)
+        return cast("Response[BoundingBoxPage]", Response(content=body, media_type="application/json"))
+
+    @get(
+        "/nearby",
+        operation_id="searchLocationsNearby",
+        summary="Up to 25 locations within 50 km, nearest first",
+        responses=problem_responses(404),
+    )
+    async def nearby(
+        self,
+        services: Services,
+        principal: Principal,
+        latitude: Annotated[float, Parameter(query="latitude", ge=-90, le=90)],
+        longitude: Annotated[float, Parameter(query="longitude", ge=-180, le=180)],
+        payment_method_id: Annotated[str | None, Parameter(query="paymentMethodId", max_length=64)] = None,
+        is_available: Annotated[bool | None, Parameter(query="isAvailable")] = None,
+        power_type: Annotated[Literal["AC", "DC"] | None, Parameter(query="powerType")] = None,
+        connector_types: Annotated[list[str] | None, Parameter(query="connectorTypes")] = None,
+        min_kw: Annotated[float | None, Parameter(query="minKw", ge=0)] = None,
+        max_kw: Annotated[float | None, Parameter(query="maxKw", ge=0)] = None,
+        country: Annotated[str | None, Parameter(query="country", max_length=3)] = None,
+    ) -> Response[NearbyPage]:
+        filters = _filters(is_available, power_type, connector_types, min_kw, max_kw, country)
+        if payment_method_id is not None:
+            if principal.app_token is None:
+                raise ApiError.bad_field(
+                    "paymentMethodId", "only an app access token has a wallet to take payment methods from"
+                )
+            token = await services.wallet.get(principal.partner_id, principal.app_token)
+            # Both payment method types can start at every EVSE (cards by remote start too), so the
+            # method narrows nothing yet; it must still be this wallet's.
+            await services.wallet.get_payment_method(token, payment_method_id)
+        found = services.locations.index.nearest(
+            latitude,
+            longitude,
+            radius_m=NEARBY_RADIUS_M,
+            partner_id=principal.partner_id,
+            filters=filters,
+            limit=NEARBY_LIMIT,
+        )
+        items = [_with_distance(entry, distance) for entry, distance in found]
+        body = _envelope(b"{", items, len(items), False, None)
+        return cast("Response[NearbyPage]", Response(content=body, media_type="application/json"))
+
+    @get(
+        "/{location_id:str}",
+        operation_id="getLocation",
+        summary="One location with its EVSEs and connectors",
+        responses=problem_responses(404),
+    )
+    async def get_location(self, services: Services, principal: Principal, location_id: str) -> LocationView:
+        stored = await services.locations.get(location_id, partner_id=principal.partner_id)
+        return build_location_view(
+            stored.id, stored.location, list(stored.location.evses or ()), restricted=stored.restricted
+        )
+
+
+def _with_distance(entry: IndexedLocation, distance: float) -> bytes:
+    # The summary is pre-encoded; splice the distance in instead of decoding and encoding again.
+    return b'{"distanceInMeters":' + str(round(distance)).encode() + b"," + entry.summary_json[1:]

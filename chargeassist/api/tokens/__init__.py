@@ -1,0 +1,5 @@
+"""App tokens, wallets and tariff offers."""
+
+from .controllers import TokenController, WalletController
+
+__all__ = ["TokenController", "WalletController"]

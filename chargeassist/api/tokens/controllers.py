@@ -1,0 +1,175 @@
+"""App tokens, their wallets, access tokens and the tariffs that apply to them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, Response, delete, get, post, put
+from litestar.params import Parameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from chargeassist.services import AppTokenRecord, Services
+
+from .._auth import Principal, require_partner_key
+from .._errors import problem_responses
+from .._wire import ListMeta, Page
+from .schemas import (
+    AccessTokenResponse,
+    AppTokenResponse,
+    ChargeCardRequest,
+    ExternalPaymentMethodRequest,
+    PaymentMethodResponse,
+    TariffOfferResponse,
+    payment_method_response,
+)
+
+__all__ = ["TokenController", "WalletController"]
+
+AppTokenPath = Annotated[str, Parameter(description="The app token: any opaque string", min_length=1, max_length=255)]
+
+
+async def _token(services: Services, principal: Principal, app_token: str) -> AppTokenRecord:
+    principal.check_app_token(app_token)
+    return await services.wallet.get(principal.partner_id, app_token)
+
+
+class TokenController(Controller):
+    """App tokens: one driver or one device of a partner."""
+
+    path = "/v1/tokens/{app_token:str}"
+    tags = ["tokens"]
+
+    @put(
+        operation_id="registerAppToken",
+        summary="Register an app token (idempotent)",
+        guards=[require_partner_key],
+        status_code=HTTP_200_OK,
+        responses=problem_responses(403),
+    )
+    async def register(
+        self, services: Services, principal: Principal, app_token: AppTokenPath
+    ) -> Response[AppTokenResponse]:
+        record, created = await services.wallet.register(principal.partner_id, app_token)
+        body = AppTokenResponse(app_token=record.app_token, created_date=record.created_at)
+        return Response(body, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
+
+    @get(operation_id="getAppToken", summary="Get an app token", responses=problem_responses(403, 404))
+    async def get_token(self, services: Services, principal: Principal, app_token: AppTokenPath) -> AppTokenResponse:
+        record = await _token(services, principal, app_token)
+        return AppTokenResponse(app_token=record.app_token, created_date=record.created_at)
+
+    @delete(
+        operation_id="deleteAppToken",
+        summary="Delete an app token and its wallet",
+        guards=[require_partner_key],
+        status_code=HTTP_204_NO_CONTENT,
+        responses=problem_responses(403, 404),
+    )
+    async def delete_token(self, services: Services, principal: Principal, app_token: AppTokenPath) -> None:
+        await services.wallet.delete(principal.partner_id, app_token)
+
+    @post(
+        "/access-token",
+        operation_id="createAccessToken",
+        summary="Mint a short-lived access token for this app token",
+        guards=[require_partner_key],
+        status_code=HTTP_201_CREATED,
+        responses=problem_responses(403, 404),
+    )
+    async def access_token(
+        self, services: Services, principal: Principal, app_token: AppTokenPath
+    ) -> AccessTokenResponse:
+        record = await _token(services, principal, app_token)
+        assert services.access_tokens is not None
+        minted = services.access_tokens.mint(partner_id=record.partner_id, app_token=record.app_token)
+        return AccessTokenResponse(access_token=minted.token, token_type="Bearer", expires_in=minted.expires_in)  # noqa: S106
+
+    @get(
+        "/tariffs/{location_id:str}/{evse_uid:str}",
+        operation_id="getTariffsForEvse",
+        summary="The tariff at an EVSE for each payment method in the wallet",
+        responses=problem_responses(403, 404),
+    )
+    async def tariffs(
+        self,
+        services: Services,
+        principal: Principal,
+        app_token: AppTokenPath,
+        location_id: str,
+        evse_uid: str,
+        connector_id: Annotated[str | None, Parameter(query="connectorId", max_length=36)] = None,
+    ) -> Page[TariffOfferResponse]:
+        record = await _token(services, principal, app_token)
+        location = await services.locations.get(location_id, partner_id=principal.partner_id)
+        methods = await services.wallet.list_payment_methods(record)
+        offers = await services.tariffs.offers(location, evse_uid, connector_id, methods)
+        data = [
+            TariffOfferResponse(
+                tariff=o.tariff, validity=o.validity, payment_method=payment_method_response(o.payment_method)
+            )
+            for o in offers
+        ]
+        return Page(data=data, meta=ListMeta(count=len(data), has_more_data=False))
+
+
+class WalletController(Controller):
+    """The payment methods of an app token."""
+
+    path = "/v1/tokens/{app_token:str}/wallet"
+    tags = ["wallet"]
+
+    @get(operation_id="listPaymentMethods", summary="List the wallet", responses=problem_responses(403, 404))
+    async def list_methods(
+        self, services: Services, principal: Principal, app_token: AppTokenPath
+    ) -> Page[PaymentMethodResponse]:
+        record = await _token(services, principal, app_token)
+        rows = await services.wallet.list_payment_methods(record)
+        return Page(
+            data=[payment_method_response(r) for r in rows],
+            meta=ListMeta(count=len(rows), has_more_data=False),
+        )
+
+    @put(
+        "/charge-card",
+        operation_id="addChargeCard",
+        summary="Add an RFID charge card (the same card again gives the same id)",
+        status_code=HTTP_200_OK,
+        responses=problem_responses(403, 404, 409),
+    )
+    async def add_charge_card(
+        self, services: Services, principal: Principal, app_token: AppTokenPath, data: ChargeCardRequest
+    ) -> Response[PaymentMethodResponse]:
+        record = await _token(services, principal, app_token)
+        row, created = await services.wallet.add_charge_card(record, data.visual_number, data.display_name)
+        return Response(payment_method_response(row), status_code=HTTP_201_CREATED if created else HTTP_200_OK)
+
+    @put(
+        "/external",
+        operation_id="addExternalPaymentMethod",
+        summary="Add an external payment reference",
+        status_code=HTTP_200_OK,
+        responses=problem_responses(403, 404),
+    )
+    async def add_external(
+        self,
+        services: Services,
+        principal: Principal,
+        app_token: AppTokenPath,
+        data: ExternalPaymentMethodRequest,
+    ) -> Response[PaymentMethodResponse]:
+        record = await _token(services, principal, app_token)
+        row, created = await services.wallet.add_external(record, data.external_payment_method_id, data.display_name)
+        return Response(payment_method_response(row), status_code=HTTP_201_CREATED if created else HTTP_200_OK)
+
+    @delete(
+        "/{payment_method_id:str}",
+        operation_id="deletePaymentMethod",
+        summary="Remove a payment method",
+        status_code=HTTP_204_NO_CONTENT,
+        responses=problem_responses(403, 404),
+    )
+    async def remove(
+        self, services: Services, principal: Principal, app_token: AppTokenPath, payment_method_id: str
+    ) -> None:
+        record = await _token(services, principal, app_token)
+        await services.wallet.remove_payment_method(record, payment_method_id)

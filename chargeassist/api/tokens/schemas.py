@@ -1,0 +1,89 @@
+"""Wire structs of app tokens, wallets and tariff offers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+import msgspec
+
+from chargeassist.services import TariffView
+from chargeassist.store import PaymentMethod
+
+__all__ = [
+    "AccessTokenResponse",
+    "AppTokenResponse",
+    "ChargeCardRequest",
+    "ExternalPaymentMethodRequest",
+    "PaymentMethodResponse",
+    "TariffOfferResponse",
+    "payment_method_response",
+]
+
+
+class AppTokenResponse(msgspec.Struct, kw_only=True, rename="camel"):
+    """A registered app token."""
+
+    app_token: str
+    created_date: datetime
+
+
+class AccessTokenResponse(msgspec.Struct, kw_only=True, rename="camel"):
+    """A short-lived bearer token for one app token, for the phone to use instead of the partner key."""
+
+    access_token: str
+    token_type: Literal["Bearer"]
+    expires_in: int
+    """Seconds until it expires."""
+
+
+class ChargeCardRequest(msgspec.Struct, kw_only=True, rename="camel"):
+    """An RFID charge card by the number printed on it."""
+
+    visual_number: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    display_name: Annotated[str, msgspec.Meta(max_length=255)] | None = None
+
+
+class ExternalPaymentMethodRequest(msgspec.Struct, kw_only=True, rename="camel"):
+    """A payment method the integrator keeps and settles itself, by its reference."""
+
+    external_payment_method_id: Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
+    display_name: Annotated[str, msgspec.Meta(max_length=255)] | None = None
+
+
+class PaymentMethodResponse(msgspec.Struct, kw_only=True, rename="camel"):
+    """A payment method in a wallet."""
+
+    id: str
+    type: Literal["CHARGE_CARD", "EXTERNAL"]
+    verification_status: Literal["PENDING", "VALID", "INVALID"]
+    display_name: str | None = None
+    card_hint: str | None = None
+    card_short_hint: str | None = None
+    is_vid_mapped: bool | None = None
+    external_payment_method_id: str | None = None
+    created_date: datetime | None = None
+
+
+class TariffOfferResponse(msgspec.Struct, kw_only=True, rename="camel"):
+    """The tariff that applies at an EVSE when paying with one payment method."""
+
+    tariff: TariffView | None
+    validity: Literal["VALID", "UNKNOWN", "NO_TARIFF_FOUND", "NOT_COMPATIBLE"]
+    payment_method: PaymentMethodResponse
+
+
+def payment_method_response(row: PaymentMethod) -> PaymentMethodResponse:
+    """The wire shape of a stored payment method."""
+    is_card = row.type == "CHARGE_CARD"
+    return PaymentMethodResponse(
+        id=row.id,
+        type="CHARGE_CARD" if is_card else "EXTERNAL",
+        verification_status=row.verification_status,  # type: ignore[arg-type]
+        display_name=row.display_name,
+        card_hint=row.card_hint if is_card else None,
+        card_short_hint=row.card_short_hint if is_card else None,
+        is_vid_mapped=(row.id_tag is not None) if is_card else None,
+        external_payment_method_id=row.external_payment_method_id,
+        created_date=row.created_at,
+    )

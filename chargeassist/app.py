@@ -1,0 +1,144 @@
+"""Application assembly: ``create_app(settings)`` wires everything in one place, with no import-time effects."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar, Request
+from litestar.config.compression import CompressionConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.enums import ScopeType
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from chargeassist.api import (
+    AuthMiddleware,
+    LocationController,
+    OperatorController,
+    QrController,
+    TokenController,
+    WalletController,
+    exception_handlers,
+    health,
+    ping,
+)
+from chargeassist.api._auth import Principal, principal_of
+from chargeassist.api._errors import ApiError
+from chargeassist.api._wire import api_error
+from chargeassist.services import ServiceError, Services
+from chargeassist.settings import Settings
+
+__all__ = ["app_from_env", "create_app"]
+
+_log = logging.getLogger("chargeassist")
+_REQUEST_ID = b"x-request-id"
+
+
+def _request_id_middleware(app: ASGIApp) -> ASGIApp:
+    """Give every request an id (the caller's ``X-Request-Id`` when sane) and echo it in the response."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP:
+            await app(scope, receive, send)
+            return
+        request_id = next(
+            (v.decode("latin-1") for k, v in scope["headers"] if k == _REQUEST_ID and 0 < len(v) <= 128), None
+        ) or secrets.token_hex(8)
+        scope.setdefault("state", {})["request_id"] = request_id
+        encoded = request_id.encode("latin-1")
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (_REQUEST_ID, encoded)]
+            await send(message)
+
+        await app(scope, receive, send_with_id)
+
+    return middleware
+
+
+def _service_error_handler(request: Request[Any, Any, Any], exc: ServiceError) -> Any:
+    return exception_handlers[ApiError](request, api_error(exc))
+
+
+def _provide_principal(request: Request[Any, Any, Any]) -> Principal:
+    return principal_of(request)
+
+
+def _provide_services(state: State) -> Services:
+    services: Services = state.services
+    return services
+
+
+def create_app(settings: Settings, *, services: Services | None = None) -> Litestar:
+    """The whole service as one ASGI app. The store must be migrated (``chargeassist db upgrade``)."""
+    the_services = services or Services.create(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        await the_services.start()
+        if settings.demo:
+            from chargeassist.services._seed import seed_demo
+
+            await seed_demo(the_services)
+        try:
+            yield
+        finally:
+            await the_services.stop()
+
+    openapi = OpenAPIConfig(
+        title="Charge Assist",
+        version="1.0.0",
+        description="Driver and operator API of an open-source EV charging backend. Every error is "
+        "application/problem+json (RFC 9457) with a stable `code`.",
+        components=Components(
+            security_schemes={
+                "bearer": SecurityScheme(
+                    type="http",
+                    scheme="bearer",
+                    description="A partner or operator API key, or an app access token (JWT).",
+                )
+            }
+        ),
+        security=[{"bearer": []}],
+        use_handler_docstrings=False,
+        path="/schema",
+    )
+    return Litestar(
+        route_handlers=[
+            health,
+            ping,
+            TokenController,
+            WalletController,
+            LocationController,
+            QrController,
+            OperatorController,
+        ],
+        dependencies={
+            "services": Provide(_provide_services, sync_to_thread=False),
+            "principal": Provide(_provide_principal, sync_to_thread=False),
+        },
+        middleware=[
+            _request_id_middleware,
+            DefineMiddleware(AuthMiddleware, exclude=["^/schema", "^/v1/health$", "^/ocpp/"]),
+        ],
+        exception_handlers={**exception_handlers, ServiceError: _service_error_handler},
+        state=State({"services": the_services, "settings": settings}),
+        lifespan=[lifespan],
+        openapi_config=openapi,
+        compression_config=CompressionConfig(backend="gzip", minimum_size=4096),
+        request_max_body_size=2 * 1024 * 1024,
+        debug=False,
+    )
+
+
+def app_from_env() -> Litestar:
+    """App factory for ASGI servers: settings from ``CHARGEASSIST_*`` variables, read when called."""
+    return create_app(Settings.from_env())

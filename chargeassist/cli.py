@@ -1,0 +1,211 @@
+"""The ``chargeassist`` command line: serve, db, partners, import, openapi, tariff, simulate."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from chargeassist.settings import Settings, SettingsError
+
+__all__ = ["main"]
+
+
+def _settings(**overrides: Any) -> Settings:
+    try:
+        return Settings.from_env(**overrides)
+    except SettingsError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Charge Assist: EV charging backend with a driver API and its own OCPP central system."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--demo", is_flag=True, help="Seed demo locations, tariffs and the well-known demo keys.")
+@click.option(
+    "--server",
+    type=click.Choice(["granian", "uvicorn"]),
+    default="granian",
+    show_default=True,
+    help="ASGI server.",
+)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
+def serve(host: str, port: int, demo: bool, server: str, workers: int) -> None:
+    """Run the API and the CSMS (migrating the store first)."""
+    if demo:
+        os.environ["CHARGEASSIST_DEMO"] = "true"
+    settings = _settings()
+    from chargeassist.store import upgrade
+
+    upgrade(settings.database_url)
+    if settings.demo:
+        from chargeassist.services._seed import DEMO_OPERATOR_KEY, DEMO_PARTNER_KEY, HOTEL_PARTNER_KEY
+
+        click.echo(
+            "Demo mode. Partner key: "
+            f"{DEMO_PARTNER_KEY}  Operator key: {DEMO_OPERATOR_KEY}  Hotel partner key: {HOTEL_PARTNER_KEY}"
+        )
+    click.echo(f"Charge Assist on http://{host}:{port} (API docs at /schema), store {settings.database_url}")
+    if server == "uvicorn":
+        import uvicorn
+
+        uvicorn.run(
+            "chargeassist.app:app_from_env",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            loop="uvloop",
+            http="httptools",
+            log_level=settings.log_level.lower(),
+            access_log=False,
+        )
+        return
+    from granian import Granian
+    from granian.constants import Interfaces, Loops
+
+    Granian(
+        "chargeassist.app:app_from_env",
+        factory=True,
+        address=host,
+        port=port,
+        interface=Interfaces.ASGI,
+        workers=workers,
+        loop=Loops.uvloop,
+        log_access=False,
+    ).serve()
+
+
+@main.group()
+def db() -> None:
+    """The store's schema."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION."""
+    from chargeassist.store import upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url, revision)
+    click.echo(f"store at {revision}: {settings.database_url}")
+
+
+@main.group()
+def partners() -> None:
+    """Partners (integrators) and operators and their API keys."""
+
+
+@partners.command("create")
+@click.argument("name")
+@click.option("--operator", is_flag=True, help="An operator key: manages locations, tariffs, charge points, QR codes.")
+def partners_create(name: str, operator: bool) -> None:
+    """Create a partner and print its API key (shown once, stored only as a hash)."""
+    from chargeassist.services import PartnerService
+    from chargeassist.store import Database, upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url)
+
+    async def run() -> Any:
+        database = Database(settings.database_url)
+        try:
+            return await PartnerService(database).create(name, is_operator=operator)
+        finally:
+            await database.dispose()
+
+    created = asyncio.run(run())
+    kind = "operator" if operator else "partner"
+    click.echo(f"{kind} {created.identity.partner_id} ({name})")
+    click.echo(f"API key (shown once): {created.api_key}")
+
+
+@partners.command("list")
+def partners_list() -> None:
+    """List partners (never their keys)."""
+    from chargeassist.services import PartnerService
+    from chargeassist.store import Database, upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url)
+
+    async def run() -> Any:
+        database = Database(settings.database_url)
+        try:
+            return await PartnerService(database).list()
+        finally:
+            await database.dispose()
+
+    for identity in asyncio.run(run()):
+        click.echo(f"{identity.partner_id}\t{'operator' if identity.is_operator else 'partner'}\t{identity.name}")
+
+
+@main.group("import")
+def import_group() -> None:
+    """Bulk loads."""
+
+
+@import_group.command("locations")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_locations(file: Path) -> None:
+    """Load a JSON array of OCPI Locations, or an object {"tariffs": [...], "locations": [...]}."""
+    from chargeassist.services import Services, ServiceError
+    from chargeassist.store import upgrade
+
+    try:
+        document = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        click.echo(f"error: {file}: {exc}", err=True)
+        sys.exit(2)
+    if isinstance(document, list):
+        tariffs: list[Any] = []
+        locations = document
+    elif isinstance(document, dict):
+        tariffs, locations = document.get("tariffs", []), document.get("locations", [])
+    else:
+        click.echo(f"error: {file}: expected a JSON array of locations", err=True)
+        sys.exit(2)
+    settings = _settings()
+    upgrade(settings.database_url)
+
+    async def run() -> tuple[int, int]:
+        services = Services.create(settings)
+        try:
+            return await services.tariffs.bulk_put(tariffs), await services.locations.bulk_put(locations)
+        finally:
+            await services.db.dispose()
+
+    try:
+        tariff_count, location_count = asyncio.run(run())
+    except ServiceError as exc:
+        click.echo(f"error: {file}: {exc.detail}", err=True)
+        sys.exit(2)
+    click.echo(f"imported {location_count} locations and {tariff_count} tariffs")
+
+
+@main.command()
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File to write.")
+def openapi(output: Path | None) -> None:
+    """Print (or write) the OpenAPI document of the app."""
+    from chargeassist.openapi import export_openapi
+
+    text = export_openapi()
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,52 @@
+"""Services: the behaviour behind the API, over the store. Handlers stay thin and call these."""
+
+from ._access_tokens import AccessTokenClaims, AccessTokenService, MintedAccessToken
+from ._charge_points import ChargePointService, hash_password, verify_password
+from ._container import Services
+from ._errors import ServiceError
+from ._location_index import ConnectorFacet, IndexedLocation, LocationIndex, SearchFilters
+from ._location_views import LocationSummary, LocationView, build_location_view
+from ._locations import LocationService, StoredLocation, evse_id_key
+from ._paging import ContinuationCodec, InvalidContinuationToken
+from ._partners import CreatedPartner, PartnerIdentity, PartnerService, hash_api_key
+from ._qr import QrResolution, QrService
+from ._tariffs import TariffOffer, TariffService, TariffValidity, TariffView, build_tariff_view
+from ._wallet import AppTokenRecord, WalletService, card_hints, normalize_visual_number
+
+__all__ = [
+    "AccessTokenClaims",
+    "AccessTokenService",
+    "AppTokenRecord",
+    "ChargePointService",
+    "ConnectorFacet",
+    "ContinuationCodec",
+    "CreatedPartner",
+    "IndexedLocation",
+    "InvalidContinuationToken",
+    "LocationIndex",
+    "LocationService",
+    "LocationSummary",
+    "LocationView",
+    "MintedAccessToken",
+    "PartnerIdentity",
+    "PartnerService",
+    "QrResolution",
+    "QrService",
+    "SearchFilters",
+    "ServiceError",
+    "Services",
+    "StoredLocation",
+    "TariffOffer",
+    "TariffService",
+    "TariffValidity",
+    "TariffView",
+    "WalletService",
+    "build_location_view",
+    "build_tariff_view",
+    "card_hints",
+    "evse_id_key",
+    "hash_api_key",
+    "hash_password",
+    "normalize_visual_number",
+    "verify_password",
+]

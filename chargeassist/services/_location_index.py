@@ -1,0 +1,255 @@
+"""In-memory spatial index over every location, the read model behind location search.
+
+The store is the truth. Each process keeps this index and catches up with every change any process
+commits by reading the rows whose ``change_seq`` is above the highest it has seen; ``change_seq`` comes
+from a counter row whose lock orders increments by commit, so no committed change is skipped.
+
+Geometry runs in NumPy over a grid: locations are sorted by (grid row, grid column, pk), so one box
+needs one binary search per grid row it spans. Everything else (visibility, filters) is checked per
+candidate in pk order and stops as soon as a page is full, so a search costs about a page's worth of
+Python work whatever the density. Each location's search summary is pre-encoded JSON, so a page is
+answered by joining bytes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from chargeassist.domain.geo import EARTH_RADIUS_M, bounding_box_around
+
+__all__ = ["ConnectorFacet", "IndexedLocation", "LocationIndex", "SearchFilters"]
+
+_CELL_DEG = 0.05
+_COLS = 7201  # 360 / 0.05 + 1
+_OVERLAY_LIMIT = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectorFacet:
+    """What filters need of one connector (deduplicated per location)."""
+
+    is_dc: bool
+    standard: str
+    kw: float
+    available: bool
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedLocation:
+    """One location as search sees it."""
+
+    pk: int
+    id: str
+    latitude: float
+    longitude: float
+    country: str
+    restricted: bool
+    allowed_partner_ids: frozenset[str]
+    connectors: tuple[ConnectorFacet, ...]
+    available_connectors: int
+    summary_json: bytes
+
+    def visible_to(self, partner_id: str | None) -> bool:
+        """Public, or restricted to a list that holds ``partner_id`` (None: operator, sees all)."""
+        return partner_id is None or not self.restricted or partner_id in self.allowed_partner_ids
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFilters:
+    """Filters shared by the nearby and bounding-box searches; a connector must satisfy all of them."""
+
+    is_available: bool | None = None
+    power_type: str | None = None  # "AC" or "DC"
+    connector_types: frozenset[str] = field(default_factory=frozenset)
+    min_kw: float | None = None
+    max_kw: float | None = None
+    country: str | None = None
+
+    def matches(self, location: IndexedLocation) -> bool:
+        """Whether the location passes every filter given."""
+        if self.country is not None and location.country != self.country:
+            return False
+        if self.is_available is False and location.available_connectors > 0:
+            return False
+        needs_connector = (
+            self.is_available
+            or self.power_type is not None
+            or self.connector_types
+            or self.min_kw is not None
+            or self.max_kw is not None
+        )
+        if not needs_connector:
+            return True
+        want_dc = None if self.power_type is None else self.power_type == "DC"
+        for facet in location.connectors:
+            if self.is_available and not facet.available:
+                continue
+            if want_dc is not None and facet.is_dc != want_dc:
+                continue
+            if self.connector_types and facet.standard not in self.connector_types:
+                continue
+            if self.min_kw is not None and facet.kw < self.min_kw:
+                continue
+            if self.max_kw is not None and facet.kw > self.max_kw:
+                continue
+            return True
+        return False
+
+
+def _cell_key(lat: npt.NDArray[np.float64], lng: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+    rows = np.floor((lat + 90.0) / _CELL_DEG).astype(np.int64)
+    cols = np.floor((lng + 180.0) / _CELL_DEG).astype(np.int64)
+    return rows * _COLS + cols
+
+
+def _cell(value: float, offset: float) -> int:
+    return math.floor((value + offset) / _CELL_DEG)
+
+
+class LocationIndex:
+    """The spatial read model; mutate with :meth:`apply`, query with :meth:`in_box` and :meth:`nearest`."""
+
+    def __init__(self) -> None:
+        self._entries: dict[int, IndexedLocation] = {}
+        self._keys: npt.NDArray[np.int64] = np.empty(0, dtype=np.int64)
+        self._lat: npt.NDArray[np.float64] = np.empty(0)
+        self._lng: npt.NDArray[np.float64] = np.empty(0)
+        self._pks: npt.NDArray[np.int64] = np.empty(0, dtype=np.int64)
+        # Locations added or moved since the arrays were built; scanned linearly until the next rebuild.
+        self._overlay: set[int] = set()
+        self.last_seq = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, pk: int) -> IndexedLocation | None:
+        """The indexed location with this pk."""
+        return self._entries.get(pk)
+
+    def apply(self, upserts: Iterable[IndexedLocation], deleted_pks: Iterable[int], *, last_seq: int) -> None:
+        """Take in changed and deleted locations, up to change ``last_seq``."""
+        for pk in deleted_pks:
+            self._entries.pop(pk, None)
+            self._overlay.discard(pk)
+        for entry in upserts:
+            old = self._entries.get(entry.pk)
+            self._entries[entry.pk] = entry
+            if old is None or old.latitude != entry.latitude or old.longitude != entry.longitude:
+                self._overlay.add(entry.pk)
+        self.last_seq = max(self.last_seq, last_seq)
+
+    def compact(self) -> None:
+        """Rebuild the arrays when the overlay has grown past the point where scanning it costs more."""
+        if len(self._overlay) > _OVERLAY_LIMIT:
+            self.rebuild()
+
+    def rebuild(self) -> None:
+        """Rebuild the sorted arrays from the entries and empty the overlay."""
+        count = len(self._entries)
+        pks = np.fromiter(self._entries.keys(), dtype=np.int64, count=count)
+        lat = np.fromiter((e.latitude for e in self._entries.values()), dtype=np.float64, count=count)
+        lng = np.fromiter((e.longitude for e in self._entries.values()), dtype=np.float64, count=count)
+        keys = _cell_key(lat, lng)
+        order = np.lexsort((pks, keys))
+        self._keys, self._lat, self._lng, self._pks = keys[order], lat[order], lng[order], pks[order]
+        self._overlay.clear()
+
+    def _candidates(self, south: float, west: float, north: float, east: float) -> npt.NDArray[np.int64]:
+        """pks of locations inside the box (edges included), ascending, without duplicates."""
+        row0, row1 = _cell(south, 90.0), _cell(north, 90.0)
+        col0, col1 = _cell(west, 180.0), _cell(east, 180.0)
+        slices: list[npt.NDArray[np.int64]] = []
+        keys = self._keys
+        for row in range(row0, row1 + 1):
+            start = int(np.searchsorted(keys, row * _COLS + col0, side="left"))
+            stop = int(np.searchsorted(keys, row * _COLS + col1, side="right"))
+            if stop > start:
+                lat, lng = self._lat[start:stop], self._lng[start:stop]
+                mask = (lat >= south) & (lat <= north) & (lng >= west) & (lng <= east)
+                slices.append(self._pks[start:stop][mask])
+        if self._overlay:
+            extra = [
+                pk
+                for pk in self._overlay
+                if (e := self._entries.get(pk)) is not None
+                and south <= e.latitude <= north
+                and west <= e.longitude <= east
+            ]
+            slices.append(np.asarray(extra, dtype=np.int64))
+        if not slices:
+            return np.empty(0, dtype=np.int64)
+        merged = np.concatenate(slices) if len(slices) > 1 else slices[0]
+        return np.unique(merged)  # sorted ascending, and drops a moved location's second hit
+
+    def in_box(
+        self,
+        south: float,
+        west: float,
+        north: float,
+        east: float,
+        *,
+        partner_id: str | None,
+        filters: SearchFilters,
+        after_pk: int,
+        limit: int,
+    ) -> list[IndexedLocation]:
+        """Up to ``limit`` visible matches with pk above ``after_pk``, in pk order."""
+        candidates = self._candidates(south, west, north, east)
+        if after_pk:
+            candidates = candidates[np.searchsorted(candidates, after_pk, side="right") :]
+        found: list[IndexedLocation] = []
+        entries = self._entries
+        for pk in candidates.tolist():
+            entry = entries.get(pk)
+            if (
+                entry is None
+                # a moved location can still sit at its old place in the arrays
+                or not (south <= entry.latitude <= north and west <= entry.longitude <= east)
+                or not entry.visible_to(partner_id)
+                or not filters.matches(entry)
+            ):
+                continue
+            found.append(entry)
+            if len(found) >= limit:
+                break
+        return found
+
+    def nearest(
+        self,
+        latitude: float,
+        longitude: float,
+        *,
+        radius_m: float,
+        partner_id: str | None,
+        filters: SearchFilters,
+        limit: int,
+    ) -> list[tuple[IndexedLocation, float]]:
+        """Up to ``limit`` visible matches within ``radius_m``, nearest first, with their distance."""
+        south, west, north, east = bounding_box_around(latitude, longitude, radius_m)
+        candidates = self._candidates(south, west, north, east)
+        if candidates.size == 0:
+            return []
+        entries = self._entries
+        live = [entries[pk] for pk in candidates.tolist() if pk in entries]
+        lat = np.radians(np.fromiter((e.latitude for e in live), dtype=np.float64, count=len(live)))
+        lng = np.radians(np.fromiter((e.longitude for e in live), dtype=np.float64, count=len(live)))
+        phi = math.radians(latitude)
+        d_lng = lng - math.radians(longitude)
+        a = np.sin((lat - phi) / 2) ** 2 + math.cos(phi) * np.cos(lat) * np.sin(d_lng / 2) ** 2
+        distances = 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+        result: list[tuple[IndexedLocation, float]] = []
+        for i in np.argsort(distances, kind="stable").tolist():
+            distance = float(distances[i])
+            if distance > radius_m:
+                break
+            entry = live[i]
+            if entry.visible_to(partner_id) and filters.matches(entry):
+                result.append((entry, distance))
+                if len(result) >= limit:
+                    break
+        return result

@@ -1,0 +1,389 @@
+"""Locations: operator writes, driver reads, and keeping every process's search index current."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+from sqlalchemy import delete, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from chargeassist.domain.locations import (
+    Evse,
+    Location,
+    LocationValidationError,
+    connector_kw,
+    convert_location,
+    is_valid_location_key,
+    location_key,
+)
+from chargeassist.store import Database, EvseRow, LocationRow
+
+from ._errors import ServiceError
+from ._location_index import ConnectorFacet, IndexedLocation, LocationIndex
+from ._location_views import build_summary, is_dc
+
+__all__ = ["LocationService", "StoredLocation", "evse_id_key"]
+
+_log = logging.getLogger("chargeassist.locations")
+_location_decoder = msgspec.json.Decoder(Location)
+_evse_decoder = msgspec.json.Decoder(Evse)
+_encoder = msgspec.json.Encoder()
+_RESTRICTION_FIELD = "restricted_to_partners"
+
+
+def evse_id_key(evse_id: str | None) -> str | None:
+    """An EVSE id upper-cased without separators, so every spelling of it finds the EVSE."""
+    if not evse_id:
+        return None
+    return "".join(ch for ch in evse_id.upper() if ch.isalnum()) or None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredLocation:
+    """A location as stored: the OCPI object with its EVSEs' current status, and who may see it."""
+
+    pk: int
+    id: str
+    location: Location
+    restricted_to_partners: tuple[str, ...] | None
+
+    @property
+    def restricted(self) -> bool:
+        """Closed loop: only the listed partners see and use it."""
+        return self.restricted_to_partners is not None
+
+    def visible_to(self, partner_id: str | None) -> bool:
+        """Whether ``partner_id`` may see it (None: an operator, who sees everything)."""
+        if partner_id is None or self.restricted_to_partners is None:
+            return True
+        return partner_id in self.restricted_to_partners
+
+    def evse(self, evse_uid: str) -> Evse | None:
+        """The EVSE with this uid."""
+        return next((e for e in self.location.evses or () if e.uid == evse_uid), None)
+
+    def to_ocpi(self) -> dict[str, Any]:
+        """The OCPI object as the operator API returns it, with the restriction extension field."""
+        document: dict[str, Any] = msgspec.to_builtins(self.location)
+        document["id"] = self.id
+        document[_RESTRICTION_FIELD] = list(self.restricted_to_partners or ()) if self.restricted else None
+        return document
+
+
+def _split_restriction(body: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[str, ...] | None]:
+    document = dict(body)
+    raw = document.pop(_RESTRICTION_FIELD, None)
+    if raw is None:
+        return document, None
+    if not isinstance(raw, list) or not all(isinstance(p, str) and p for p in raw):
+        raise ServiceError(
+            400,
+            "validation_failed",
+            f"{_RESTRICTION_FIELD}: must be a list of partner ids",
+            field=_RESTRICTION_FIELD,
+        )
+    return document, tuple(dict.fromkeys(raw))
+
+
+def _facets(evses: Sequence[Evse]) -> tuple[ConnectorFacet, ...]:
+    facets = {
+        ConnectorFacet(
+            is_dc=is_dc(c), standard=c.standard, kw=float(connector_kw(c)), available=e.status == "AVAILABLE"
+        )
+        for e in evses
+        for c in e.connectors
+    }
+    return tuple(facets)
+
+
+def _indexed(row: LocationRow, location: Location, evses: list[Evse]) -> IndexedLocation:
+    allowed: list[str] = msgspec.json.decode(row.allowed_partner_ids) if row.restricted else []
+    summary = build_summary(row.id, location, evses, restricted=row.restricted)
+    return IndexedLocation(
+        pk=row.pk,
+        id=row.id,
+        latitude=row.latitude,
+        longitude=row.longitude,
+        country=location.country,
+        restricted=row.restricted,
+        allowed_partner_ids=frozenset(allowed),
+        connectors=_facets(evses),
+        available_connectors=summary.con_avail,
+        summary_json=_encoder.encode(summary),
+    )
+
+
+class LocationService:
+    """The one place that writes locations; every write bumps ``change_seq`` so indexes can catch up."""
+
+    def __init__(self, db: Database, index: LocationIndex) -> None:
+        self._db = db
+        self.index = index
+        # Two overlapping refreshes could apply an older row over a newer one; one at a time.
+        self._refresh_lock = asyncio.Lock()
+
+    # --- writes -------------------------------------------------------------------------------
+
+    @staticmethod
+    async def _next_seq(session: AsyncSession) -> int:
+        # The row lock on the counter serialises writers, so change_seq order is commit order.
+        result = await session.execute(
+            text("UPDATE counters SET value = value + 1 WHERE name = 'locations' RETURNING value")
+        )
+        value = result.scalar_one_or_none()
+        if value is None:
+            raise RuntimeError("counter 'locations' is missing: run `chargeassist db upgrade`")
+        return int(value)
+
+    def _convert(self, location_id: str, document: Mapping[str, Any]) -> Location:
+        try:
+            location = convert_location(document)
+        except LocationValidationError as exc:
+            raise ServiceError(400, "invalid_location", str(exc), field=exc.field) from exc
+        expected = location_key(location.country_code, location.party_id, location.id)
+        if expected != location_id:
+            raise ServiceError(
+                400,
+                "location_id_mismatch",
+                f"the path names {location_id!r} but the body is location {expected!r} "
+                "({country_code}-{party_id}-{id}, lowercased)",
+                field="id",
+            )
+        return location
+
+    async def put(self, location_id: str, body: Mapping[str, Any]) -> tuple[StoredLocation, bool]:
+        """Create or replace a location with its EVSEs; the flag says whether it was created."""
+        if not is_valid_location_key(location_id):
+            raise ServiceError(400, "invalid_location_id", "location ids look like nl-gfx-123 ({country}-{party}-{id})")
+        document, restricted_to = _split_restriction(body)
+        location = self._convert(location_id, document)
+        created = await self._write(location_id, location, restricted_to)
+        await self.refresh_index()
+        stored = await self.get(location_id)
+        return stored, created
+
+    async def patch(self, location_id: str, changes: Mapping[str, Any]) -> StoredLocation:
+        """Merge a partial OCPI Location: top-level fields replace, ``evses`` merge by ``uid``."""
+        current = await self.get(location_id)
+        merged = current.to_ocpi()
+        for key, value in changes.items():
+            if key == "evses":
+                merged["evses"] = self._merge_evses(merged.get("evses") or [], value)
+            elif key in {"id", "country_code", "party_id"} and value != merged.get(key):
+                raise ServiceError(400, "immutable_field", f"{key}: cannot be changed by PATCH", field=key)
+            else:
+                merged[key] = value
+        merged["id"] = current.location.id
+        if _RESTRICTION_FIELD not in changes:
+            merged[_RESTRICTION_FIELD] = list(current.restricted_to_partners or ()) if current.restricted else None
+        document, restricted_to = _split_restriction(merged)
+        location = self._convert(location_id, document)
+        await self._write(location_id, location, restricted_to)
+        await self.refresh_index()
+        return await self.get(location_id)
+
+    @staticmethod
+    def _merge_evses(current: list[dict[str, Any]], patches: Any) -> list[dict[str, Any]]:
+        if not isinstance(patches, list):
+            raise ServiceError(400, "validation_failed", "evses: must be a list of EVSE objects", field="evses")
+        by_uid = {evse["uid"]: evse for evse in current}
+        for index, patch in enumerate(patches):
+            if not isinstance(patch, dict) or not isinstance(patch.get("uid"), str):
+                raise ServiceError(
+                    400,
+                    "validation_failed",
+                    f"evses[{index}].uid: each EVSE needs its uid",
+                    field=f"evses[{index}]",
+                )
+            if patch["uid"] in by_uid:
+                by_uid[patch["uid"]] = {**by_uid[patch["uid"]], **patch}
+            else:
+                by_uid[patch["uid"]] = patch  # a new EVSE; it must be complete to pass validation
+        return list(by_uid.values())
+
+    async def _write(self, location_id: str, location: Location, restricted_to: tuple[str, ...] | None) -> bool:
+        evses = list(location.evses or ())
+        bare = msgspec.structs.replace(location, evses=None)
+        async with self._db.transaction() as session:
+            seq = await self._next_seq(session)
+            row = await session.scalar(select(LocationRow).where(LocationRow.id == location_id))
+            created = row is None or row.deleted
+            values = {
+                "country_code": location.country_code,
+                "party_id": location.party_id,
+                "latitude": float(location.coordinates.latitude),
+                "longitude": float(location.coordinates.longitude),
+                "document": _encoder.encode(bare).decode(),
+                "restricted": restricted_to is not None,
+                "allowed_partner_ids": _encoder.encode(list(restricted_to or ())).decode(),
+                "change_seq": seq,
+                "deleted": False,
+            }
+            if row is None:
+                row = LocationRow(id=location_id, **values)
+                session.add(row)
+                await session.flush()
+                existing: dict[str, EvseRow] = {}
+            else:
+                for key, value in values.items():
+                    setattr(row, key, value)
+                existing = {
+                    e.uid: e for e in await session.scalars(select(EvseRow).where(EvseRow.location_pk == row.pk))
+                }
+            keep: set[str] = set()
+            for position, evse in enumerate(evses):
+                keep.add(evse.uid)
+                evse_row = existing.get(evse.uid)
+                fields = {
+                    "position": position,
+                    "evse_id": evse.evse_id,
+                    "evse_id_key": evse_id_key(evse.evse_id),
+                    "status": evse.status,
+                    "document": _encoder.encode(evse).decode(),
+                }
+                if evse_row is None:
+                    session.add(EvseRow(location_pk=row.pk, uid=evse.uid, **fields))
+                else:
+                    for key, value in fields.items():
+                        setattr(evse_row, key, value)
+            gone = [uid for uid in existing if uid not in keep]
+            if gone:
+                await session.execute(delete(EvseRow).where(EvseRow.location_pk == row.pk, EvseRow.uid.in_(gone)))
+        return created
+
+    async def bulk_put(self, documents: Sequence[Mapping[str, Any]]) -> int:
+        """Create or replace many locations (import); each is validated, the index refreshed once."""
+        count = 0
+        for index, body in enumerate(documents):
+            document, restricted_to = _split_restriction(body)
+            try:
+                location = convert_location(document)
+            except LocationValidationError as exc:
+                raise ServiceError(400, "invalid_location", f"[{index}].{exc}", field=f"[{index}].{exc.field}") from exc
+            location_id = location_key(location.country_code, location.party_id, location.id)
+            if not is_valid_location_key(location_id):
+                raise ServiceError(400, "invalid_location_id", f"[{index}]: location id {location_id!r} is not usable")
+            await self._write(location_id, location, restricted_to)
+            count += 1
+        await self.refresh_index()
+        return count
+
+    async def delete(self, location_id: str) -> None:
+        """Remove a location; kept as a tombstone so every index drops it."""
+        async with self._db.transaction() as session:
+            seq = await self._next_seq(session)
+            result = await session.execute(
+                update(LocationRow)
+                .where(LocationRow.id == location_id, LocationRow.deleted.is_(False))
+                .values(deleted=True, change_seq=seq)
+                .returning(LocationRow.pk)
+            )
+            pk = result.scalar_one_or_none()
+            if pk is None:
+                raise ServiceError(404, "location_not_found", f"no location {location_id!r}")
+            await session.execute(delete(EvseRow).where(EvseRow.location_pk == pk))
+        await self.refresh_index()
+
+    async def set_evse_status(self, evse_pk: int, status: str) -> None:
+        """Record a new EVSE status (from the charge point) and let search see it."""
+        async with self._db.transaction() as session:
+            evse = await session.get(EvseRow, evse_pk)
+            if evse is None or evse.status == status:
+                return
+            evse.status = status
+            seq = await self._next_seq(session)
+            await session.execute(update(LocationRow).where(LocationRow.pk == evse.location_pk).values(change_seq=seq))
+        await self.refresh_index()
+
+    # --- reads --------------------------------------------------------------------------------
+
+    @staticmethod
+    def _assemble(row: LocationRow, evse_rows: Sequence[EvseRow]) -> StoredLocation:
+        location = _location_decoder.decode(row.document)
+        evses = [
+            msgspec.structs.replace(_evse_decoder.decode(e.document), status=e.status)
+            for e in sorted(evse_rows, key=lambda e: e.position)
+        ]
+        allowed: list[str] = msgspec.json.decode(row.allowed_partner_ids)
+        return StoredLocation(
+            pk=row.pk,
+            id=row.id,
+            location=msgspec.structs.replace(location, evses=evses),
+            restricted_to_partners=tuple(allowed) if row.restricted else None,
+        )
+
+    async def find(self, location_id: str) -> StoredLocation | None:
+        """The location, or None."""
+        async with self._db.transaction() as session:
+            row = await session.scalar(
+                select(LocationRow).where(LocationRow.id == location_id, LocationRow.deleted.is_(False))
+            )
+            if row is None:
+                return None
+            evse_rows = (await session.scalars(select(EvseRow).where(EvseRow.location_pk == row.pk))).all()
+        return self._assemble(row, evse_rows)
+
+    async def get(self, location_id: str, *, partner_id: str | None = None) -> StoredLocation:
+        """The location if ``partner_id`` may see it (None: operator); 404 otherwise, never telling which."""
+        stored = await self.find(location_id.lower())
+        if stored is None or not stored.visible_to(partner_id):
+            raise ServiceError(404, "location_not_found", f"no location {location_id!r}")
+        return stored
+
+    async def find_evse_by_key(self, key: str) -> tuple[str, str] | None:
+        """(location id, EVSE uid) of the EVSE whose normalised EVSE id is ``key``."""
+        async with self._db.transaction() as session:
+            found = (
+                await session.execute(
+                    select(LocationRow.id, EvseRow.uid)
+                    .join(LocationRow, LocationRow.pk == EvseRow.location_pk)
+                    .where(EvseRow.evse_id_key == key, LocationRow.deleted.is_(False))
+                    .limit(1)
+                )
+            ).first()
+        return (found[0], found[1]) if found else None
+
+    # --- search index -------------------------------------------------------------------------
+
+    async def refresh_index(self, *, batch: int = 5000) -> int:
+        """Load every change committed since the index's last one; returns how many locations changed."""
+        async with self._refresh_lock:
+            changed = await self._refresh(batch)
+            self.index.compact()
+            return changed
+
+    async def _refresh(self, batch: int) -> int:
+        changed = 0
+        while True:
+            async with self._db.transaction() as session:
+                rows = (
+                    await session.scalars(
+                        select(LocationRow)
+                        .where(LocationRow.change_seq > self.index.last_seq)
+                        .order_by(LocationRow.change_seq)
+                        .limit(batch)
+                    )
+                ).all()
+                if not rows:
+                    return changed
+                live_pks = [r.pk for r in rows if not r.deleted]
+                evses_by_location: dict[int, list[EvseRow]] = {}
+                for start in range(0, len(live_pks), 500):
+                    chunk = live_pks[start : start + 500]
+                    for evse_row in await session.scalars(select(EvseRow).where(EvseRow.location_pk.in_(chunk))):
+                        evses_by_location.setdefault(evse_row.location_pk, []).append(evse_row)
+            upserts = []
+            for row in rows:
+                if row.deleted:
+                    continue
+                stored = self._assemble(row, evses_by_location.get(row.pk, []))
+                upserts.append(_indexed(row, stored.location, list(stored.location.evses or ())))
+            self.index.apply(upserts, [r.pk for r in rows if r.deleted], last_seq=max(r.change_seq for r in rows))
+            changed += len(rows)
+            if len(rows) < batch:
+                return changed

@@ -1,0 +1,132 @@
+"""One typed settings object, read from ``CHARGEASSIST_*`` environment variables.
+
+Nothing here is read at import time: :func:`Settings.from_env` is called by the CLI (or a test)
+and the result is handed to :func:`chargeassist.app.create_app`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+__all__ = ["JwtKey", "Settings", "SettingsError"]
+
+_PREFIX = "CHARGEASSIST_"
+
+
+class SettingsError(ValueError):
+    """A ``CHARGEASSIST_*`` variable has a value that cannot be used."""
+
+
+@dataclass(frozen=True, slots=True)
+class JwtKey:
+    """One HMAC key for app access tokens; its ``key_id`` travels in the JWT header as ``kid``."""
+
+    key_id: str
+    secret: str
+
+
+def _parse_bool(name: str, raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise SettingsError(f"{name}: expected true or false, got {raw!r}")
+
+
+def _parse_jwt_keys(name: str, raw: str) -> tuple[JwtKey, ...]:
+    keys: list[JwtKey] = []
+    for part in raw.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        key_id, sep, secret = part.partition(":")
+        if not sep or not key_id or len(secret) < 32:
+            raise SettingsError(
+                f"{name}: expected comma-separated KEY_ID:SECRET pairs with secrets of at least 32 characters"
+            )
+        keys.append(JwtKey(key_id=key_id, secret=secret))
+    return tuple(keys)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the service can be configured with. Each field maps to ``CHARGEASSIST_<FIELD NAME>``."""
+
+    database_url: str = "sqlite+aiosqlite:///chargeassist.db"
+    """SQLAlchemy URL of the store: a SQLite file by default, ``postgresql+asyncpg://...`` in production."""
+
+    public_base_url: str = "http://127.0.0.1:8000"
+    """Base URL drivers reach this service on; QR sticker payloads are ``{public_base_url}/qr/{id}``."""
+
+    jwt_keys: tuple[JwtKey, ...] = ()
+    """Keys for app access tokens as ``KEY_ID:SECRET,...``; the first signs, all verify, so keys can rotate.
+    Empty: a key is generated once and kept in the store, so tokens survive restarts."""
+
+    access_token_ttl_s: int = 900
+    """Lifetime of an app access token in seconds."""
+
+    partner_cache_ttl_s: float = 30.0
+    """How long a verified partner API key is trusted without asking the store again (revocation delay)."""
+
+    search_refresh_interval_s: float = 1.0
+    """How often the location search index picks up changes written by any process."""
+
+    continuation_secret: str = ""
+    """Secret that signs continuation tokens; empty: derived from the stored service secret."""
+
+    demo: bool = False
+    """Seed demo locations, tariffs and the well-known demo keys at start."""
+
+    log_level: str = "INFO"
+    """Python log level name."""
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Build settings from ``CHARGEASSIST_*`` variables (``os.environ`` when not given), then overrides."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            name = _PREFIX + f.name.upper()
+            if name not in env:
+                continue
+            raw = env[name]
+            if f.name == "jwt_keys":
+                values[f.name] = _parse_jwt_keys(name, raw)
+            elif f.type in ("bool", bool):
+                values[f.name] = _parse_bool(name, raw)
+            elif f.type in ("int", int):
+                try:
+                    values[f.name] = int(raw)
+                except ValueError as exc:
+                    raise SettingsError(f"{name}: expected a whole number, got {raw!r}") from exc
+            elif f.type in ("float", float):
+                try:
+                    values[f.name] = float(raw)
+                except ValueError as exc:
+                    raise SettingsError(f"{name}: expected a number, got {raw!r}") from exc
+            else:
+                values[f.name] = raw
+        values.update(overrides)
+        settings = cls(**values)
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        """Refuse combinations that cannot work, naming the variable."""
+        if not self.database_url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise SettingsError(
+                "CHARGEASSIST_DATABASE_URL: use sqlite+aiosqlite:///FILE or postgresql+asyncpg://USER@HOST/DB"
+            )
+        if not self.public_base_url.startswith(("http://", "https://")):
+            raise SettingsError("CHARGEASSIST_PUBLIC_BASE_URL: must start with http:// or https://")
+        if self.access_token_ttl_s <= 0:
+            raise SettingsError("CHARGEASSIST_ACCESS_TOKEN_TTL_S: must be positive")
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether the store is a SQLite file (the embedded default)."""
+        return self.database_url.startswith("sqlite")

@@ -1,0 +1,222 @@
+"""Tables of the store. Documents (OCPI objects) are kept as JSON text so that prices stay exact."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+__all__ = [
+    "AppToken",
+    "Base",
+    "ChargePoint",
+    "Counter",
+    "EvseRow",
+    "LocationRow",
+    "Partner",
+    "PaymentMethod",
+    "QrCode",
+    "ServiceSecret",
+    "TariffRow",
+    "utcnow",
+]
+
+# SQLite has no 64-bit autoincrement type of its own: an INTEGER PRIMARY KEY is the rowid.
+BigIntPk = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now in UTC."""
+    return datetime.now(UTC)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timestamps stored with time zone and always handed back timezone-aware in UTC (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use timezone-aware UTC")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with constraint names that Alembic can diff on both SQLite and PostgreSQL."""
+
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+    type_annotation_map = {datetime: UtcDateTime()}
+
+
+class Partner(Base):
+    """An integrator (app company, hotel) or an operator, authenticated by an API key kept only as a hash."""
+
+    __tablename__ = "partners"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    is_operator: Mapped[bool] = mapped_column(Boolean, default=False)
+    api_key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AppToken(Base):
+    """One driver or device, named by an opaque string that is unique within its partner."""
+
+    __tablename__ = "app_tokens"
+    __table_args__ = (UniqueConstraint("partner_id", "app_token", name="uq_app_tokens_partner_token"),)
+
+    pk: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id", ondelete="CASCADE"))
+    app_token: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PaymentMethod(Base):
+    """A payment method in an app token's wallet."""
+
+    __tablename__ = "payment_methods"
+    __table_args__ = (
+        UniqueConstraint("app_token_pk", "external_payment_method_id", name="uq_payment_methods_token_external"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    app_token_pk: Mapped[int] = mapped_column(ForeignKey("app_tokens.pk", ondelete="CASCADE"), index=True)
+    type: Mapped[str] = mapped_column(String(20))
+    # Normalised visual number of a charge card; unique so one card sits in one wallet only.
+    card_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    card_hint: Mapped[str | None] = mapped_column(String(64))
+    card_short_hint: Mapped[str | None] = mapped_column(String(16))
+    id_tag: Mapped[str | None] = mapped_column(String(64), index=True)
+    external_payment_method_id: Mapped[str | None] = mapped_column(String(255))
+    display_name: Mapped[str | None] = mapped_column(String(255))
+    verification_status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LocationRow(Base):
+    """An OCPI location (without its EVSEs) plus what search needs as columns."""
+
+    __tablename__ = "locations"
+
+    pk: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(80), unique=True)
+    country_code: Mapped[str] = mapped_column(String(2))
+    party_id: Mapped[str] = mapped_column(String(3))
+    latitude: Mapped[float] = mapped_column(Float)
+    longitude: Mapped[float] = mapped_column(Float)
+    document: Mapped[str] = mapped_column(Text)
+    # Closed loop: when restricted, only the listed partners see and use the location.
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+    allowed_partner_ids: Mapped[str] = mapped_column(Text, default="[]")
+    # Bumped from the shared counter on every change so every process's search index can catch up.
+    change_seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class EvseRow(Base):
+    """An EVSE of a location; ``status`` is the truth, the document's own status field is overwritten on read."""
+
+    __tablename__ = "evses"
+    __table_args__ = (
+        UniqueConstraint("location_pk", "uid", name="uq_evses_location_uid"),
+        Index("ix_evses_charge_point", "charge_point_id", "ocpp_connector_id"),
+    )
+
+    pk: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)
+    location_pk: Mapped[int] = mapped_column(ForeignKey("locations.pk", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    uid: Mapped[str] = mapped_column(String(36))
+    evse_id: Mapped[str | None] = mapped_column(String(48))
+    # The EVSE id upper-cased without separators, so a QR scan of any spelling finds it.
+    evse_id_key: Mapped[str | None] = mapped_column(String(48), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    document: Mapped[str] = mapped_column(Text)
+    charge_point_id: Mapped[str | None] = mapped_column(String(64))
+    ocpp_connector_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class TariffRow(Base):
+    """An OCPI 2.2.1 tariff as the operator sent it (validated)."""
+
+    __tablename__ = "tariffs"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    country_code: Mapped[str | None] = mapped_column(String(2))
+    party_id: Mapped[str | None] = mapped_column(String(3))
+    currency: Mapped[str] = mapped_column(String(3))
+    document: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ChargePoint(Base):
+    """A charge point the CSMS accepts, with the hash of its OCPP Basic-auth password."""
+
+    __tablename__ = "charge_points"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class QrCode(Base):
+    """A QR sticker pointing at one EVSE (and optionally one connector)."""
+
+    __tablename__ = "qr_codes"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    location_id: Mapped[str] = mapped_column(String(80), index=True)
+    evse_uid: Mapped[str] = mapped_column(String(36))
+    connector_id: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Counter(Base):
+    """Named monotonic counters; a row lock orders increments by commit."""
+
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ServiceSecret(Base):
+    """Secrets the service generates once and shares between its processes through the store."""
+
+    __tablename__ = "service_secrets"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
