@@ -229,9 +229,7 @@ def test_parse_refuses_look_alike_sticker_urls(url: str) -> None:
 # --- parse_qr_text: EVSE ids -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "text", ["NL*GFX*E123*1", "NL-GFX-E123-1", "NLGFXE1231", "nlgfxe1231", " nl*gfx*e123*1 "]
-)
+@pytest.mark.parametrize("text", ["NL*GFX*E123*1", "NL-GFX-E123-1", "NLGFXE1231", "nlgfxe1231", " nl*gfx*e123*1 "])
 def test_parse_recognises_bare_evse_ids(text: str) -> None:
     ref = parse_qr_text(text, BASE)
     assert (ref.kind, ref.qr_id, ref.evse_id_key) == ("evse_id", None, "NLGFXE1231")
@@ -372,10 +370,7 @@ def test_render_png_draws_the_qr_symbol_of_the_url() -> None:
     pixels = _png_pixels(render_png(URL, CAPTION))
     module_px = len(pixels[0]) // len(modules)
     sampled = [
-        [
-            pixels[y * module_px + module_px // 2][x * module_px + module_px // 2] == 0
-            for x in range(len(modules))
-        ]
+        [pixels[y * module_px + module_px // 2][x * module_px + module_px // 2] == 0 for x in range(len(modules))]
         for y in range(len(modules))
     ]
     assert sampled == modules
