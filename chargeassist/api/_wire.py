@@ -7,15 +7,31 @@ from typing import Any, Generic, TypeVar
 import msgspec
 from litestar import Request
 from litestar.datastructures import State
+from litestar.di import NamedDependency
 
 from chargeassist.services import ServiceError, Services
 
 from ._auth import Principal, principal_of
 from ._errors import ApiError, FieldError
 
-__all__ = ["ListMeta", "Page", "api_error", "provide_principal", "provide_services"]
+__all__ = [
+    "ListMeta",
+    "Page",
+    "PrincipalDep",
+    "ServicesDep",
+    "api_error",
+    "provide_principal",
+    "provide_services",
+]
 
 T = TypeVar("T")
+
+# Handler parameters filled by the app's dependencies, marked as such: Litestar deprecates inferring
+# a dependency from the parameter name alone (and warns on every handler that does).
+ServicesDep = NamedDependency[Services]
+"""The process's services (dependency ``services``)."""
+PrincipalDep = NamedDependency[Principal]
+"""The authenticated caller (dependency ``principal``)."""
 
 
 class ListMeta(msgspec.Struct, kw_only=True, rename="camel"):

@@ -8,9 +8,8 @@ import msgspec
 from litestar import get
 from sqlalchemy import text
 
-from chargeassist.services import Services
-
 from ._errors import problem_responses
+from ._wire import ServicesDep
 
 __all__ = ["HealthResponse", "PingResponse", "health", "ping"]
 
@@ -31,7 +30,7 @@ class HealthResponse(msgspec.Struct, kw_only=True, rename="camel"):
     exclude_from_auth=True,
     responses=problem_responses(base=(500,)),
 )
-async def health(services: Services) -> HealthResponse:
+async def health(services: ServicesDep) -> HealthResponse:
     try:
         async with services.db.transaction() as session:
             await session.execute(text("SELECT 1"))

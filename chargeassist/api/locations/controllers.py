@@ -7,19 +7,18 @@ from typing import Annotated, Literal, cast
 
 import msgspec
 from litestar import Controller, Response, get
-from litestar.params import Parameter
+from litestar.params import FromPath, Parameter, QueryParameter
 
 from chargeassist.services import (
     IndexedLocation,
     InvalidContinuationToken,
     LocationView,
     SearchFilters,
-    Services,
     build_location_view,
 )
 
-from .._auth import Principal
 from .._errors import ApiError, problem_responses
+from .._wire import PrincipalDep, ServicesDep
 from .schemas import BoundingBoxPage, NearbyPage
 
 __all__ = ["LocationController"]
@@ -77,20 +76,20 @@ class LocationController(Controller):
     )
     async def bounding_box(
         self,
-        services: Services,
-        principal: Principal,
-        bottom_left_lat: Annotated[float, Parameter(query="bottomLeftLat", ge=-90, le=90)],
-        bottom_left_lng: Annotated[float, Parameter(query="bottomLeftLng", ge=-180, le=180)],
-        top_right_lat: Annotated[float, Parameter(query="topRightLat", ge=-90, le=90)],
-        top_right_lng: Annotated[float, Parameter(query="topRightLng", ge=-180, le=180)],
-        page_size: Annotated[int, Parameter(query="pageSize", ge=1, le=100)] = 50,
-        continuation_token: Annotated[str | None, Parameter(query="continuationToken", max_length=512)] = None,
-        is_available: Annotated[bool | None, Parameter(query="isAvailable")] = None,
-        power_type: Annotated[Literal["AC", "DC"] | None, Parameter(query="powerType")] = None,
-        connector_types: Annotated[list[str] | None, Parameter(query="connectorTypes")] = None,
-        min_kw: Annotated[float | None, Parameter(query="minKw", ge=0)] = None,
-        max_kw: Annotated[float | None, Parameter(query="maxKw", ge=0)] = None,
-        country: Annotated[str | None, Parameter(query="country", max_length=3)] = None,
+        services: ServicesDep,
+        principal: PrincipalDep,
+        bottom_left_lat: Annotated[float, QueryParameter(name="bottomLeftLat", ge=-90, le=90)],
+        bottom_left_lng: Annotated[float, QueryParameter(name="bottomLeftLng", ge=-180, le=180)],
+        top_right_lat: Annotated[float, QueryParameter(name="topRightLat", ge=-90, le=90)],
+        top_right_lng: Annotated[float, QueryParameter(name="topRightLng", ge=-180, le=180)],
+        page_size: Annotated[int, QueryParameter(name="pageSize", ge=1, le=100)] = 50,
+        continuation_token: Annotated[str | None, QueryParameter(name="continuationToken", max_length=512)] = None,
+        is_available: Annotated[bool | None, QueryParameter(name="isAvailable")] = None,
+        power_type: Annotated[Literal["AC", "DC"] | None, QueryParameter(name="powerType")] = None,
+        connector_types: Annotated[list[str] | None, QueryParameter(name="connectorTypes")] = None,
+        min_kw: Annotated[float | None, QueryParameter(name="minKw", ge=0)] = None,
+        max_kw: Annotated[float | None, QueryParameter(name="maxKw", ge=0)] = None,
+        country: Annotated[str | None, QueryParameter(name="country", max_length=3)] = None,
     ) -> Response[BoundingBoxPage]:
         if bottom_left_lat >= top_right_lat:
             raise ApiError.bad_field("bottomLeftLat", "must be below topRightLat (the box is empty or inverted)")
@@ -145,17 +144,17 @@ class LocationController(Controller):
     )
     async def nearby(
         self,
-        services: Services,
-        principal: Principal,
-        latitude: Annotated[float, Parameter(query="latitude", ge=-90, le=90)],
-        longitude: Annotated[float, Parameter(query="longitude", ge=-180, le=180)],
-        payment_method_id: Annotated[str | None, Parameter(query="paymentMethodId", max_length=64)] = None,
-        is_available: Annotated[bool | None, Parameter(query="isAvailable")] = None,
-        power_type: Annotated[Literal["AC", "DC"] | None, Parameter(query="powerType")] = None,
-        connector_types: Annotated[list[str] | None, Parameter(query="connectorTypes")] = None,
-        min_kw: Annotated[float | None, Parameter(query="minKw", ge=0)] = None,
-        max_kw: Annotated[float | None, Parameter(query="maxKw", ge=0)] = None,
-        country: Annotated[str | None, Parameter(query="country", max_length=3)] = None,
+        services: ServicesDep,
+        principal: PrincipalDep,
+        latitude: Annotated[float, QueryParameter(name="latitude", ge=-90, le=90)],
+        longitude: Annotated[float, QueryParameter(name="longitude", ge=-180, le=180)],
+        payment_method_id: Annotated[str | None, QueryParameter(name="paymentMethodId", max_length=64)] = None,
+        is_available: Annotated[bool | None, QueryParameter(name="isAvailable")] = None,
+        power_type: Annotated[Literal["AC", "DC"] | None, QueryParameter(name="powerType")] = None,
+        connector_types: Annotated[list[str] | None, QueryParameter(name="connectorTypes")] = None,
+        min_kw: Annotated[float | None, QueryParameter(name="minKw", ge=0)] = None,
+        max_kw: Annotated[float | None, QueryParameter(name="maxKw", ge=0)] = None,
+        country: Annotated[str | None, QueryParameter(name="country", max_length=3)] = None,
     ) -> Response[NearbyPage]:
         filters = _filters(is_available, power_type, connector_types, min_kw, max_kw, country)
         if payment_method_id is not None:
@@ -185,7 +184,9 @@ class LocationController(Controller):
         summary="One location with its EVSEs and connectors",
         responses=problem_responses(404),
     )
-    async def get_location(self, services: Services, principal: Principal, location_id: str) -> LocationView:
+    async def get_location(
+        self, services: ServicesDep, principal: PrincipalDep, location_id: FromPath[str]
+    ) -> LocationView:
         stored = await services.locations.get(location_id, partner_id=principal.partner_id)
         return build_location_view(
             stored.id, stored.location, list(stored.location.evses or ()), restricted=stored.restricted

@@ -7,15 +7,15 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Response, delete, get, patch, post, put
-from litestar.params import Parameter
+from litestar.params import FromPath, JSONBody, PathParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from chargeassist import qr
 from chargeassist.domain.tariffs import encode_tariff
-from chargeassist.services import Services
 
 from .._auth import require_operator
 from .._errors import ApiError, problem_responses
+from .._wire import ServicesDep
 
 __all__ = ["ChargePointRequest", "OperatorController", "QrCodeRequest", "QrCodeResponse"]
 
@@ -76,7 +76,7 @@ class OperatorController(Controller):
         responses=problem_responses(403, 404),
     )
     async def put_location(
-        self, services: Services, location_id: str, data: dict[str, Any]
+        self, services: ServicesDep, location_id: FromPath[str], data: JSONBody[dict[str, Any]]
     ) -> Response[dict[str, Any]]:
         stored, created = await services.locations.put(location_id, data)
         return _json(stored.to_ocpi(), HTTP_201_CREATED if created else HTTP_200_OK)
@@ -88,7 +88,7 @@ class OperatorController(Controller):
         responses=problem_responses(403, 404),
     )
     async def patch_location(
-        self, services: Services, location_id: str, data: dict[str, Any]
+        self, services: ServicesDep, location_id: FromPath[str], data: JSONBody[dict[str, Any]]
     ) -> Response[dict[str, Any]]:
         return _json((await services.locations.patch(location_id, data)).to_ocpi())
 
@@ -98,7 +98,7 @@ class OperatorController(Controller):
         summary="A location as stored (OCPI)",
         responses=problem_responses(403, 404),
     )
-    async def get_location(self, services: Services, location_id: str) -> Response[dict[str, Any]]:
+    async def get_location(self, services: ServicesDep, location_id: FromPath[str]) -> Response[dict[str, Any]]:
         return _json((await services.locations.get(location_id)).to_ocpi())
 
     @delete(
@@ -108,7 +108,7 @@ class OperatorController(Controller):
         status_code=HTTP_204_NO_CONTENT,
         responses=problem_responses(403, 404),
     )
-    async def delete_location(self, services: Services, location_id: str) -> None:
+    async def delete_location(self, services: ServicesDep, location_id: FromPath[str]) -> None:
         await services.locations.delete(location_id)
 
     @put(
@@ -118,7 +118,9 @@ class OperatorController(Controller):
         status_code=HTTP_200_OK,
         responses=problem_responses(403),
     )
-    async def put_tariff(self, services: Services, tariff_id: str, data: dict[str, Any]) -> Response[dict[str, Any]]:
+    async def put_tariff(
+        self, services: ServicesDep, tariff_id: FromPath[str], data: JSONBody[dict[str, Any]]
+    ) -> Response[dict[str, Any]]:
         tariff, created = await services.tariffs.put(tariff_id, data)
         return _json(msgspec.json.decode(encode_tariff(tariff)), HTTP_201_CREATED if created else HTTP_200_OK)
 
@@ -128,7 +130,7 @@ class OperatorController(Controller):
         summary="A tariff as stored (OCPI)",
         responses=problem_responses(403, 404),
     )
-    async def get_tariff(self, services: Services, tariff_id: str) -> Response[dict[str, Any]]:
+    async def get_tariff(self, services: ServicesDep, tariff_id: FromPath[str]) -> Response[dict[str, Any]]:
         return _json(msgspec.json.decode(encode_tariff(await services.tariffs.get(tariff_id))))
 
     @delete(
@@ -138,7 +140,7 @@ class OperatorController(Controller):
         status_code=HTTP_204_NO_CONTENT,
         responses=problem_responses(403, 404),
     )
-    async def delete_tariff(self, services: Services, tariff_id: str) -> None:
+    async def delete_tariff(self, services: ServicesDep, tariff_id: FromPath[str]) -> None:
         await services.tariffs.delete(tariff_id)
 
     @put(
@@ -150,9 +152,9 @@ class OperatorController(Controller):
     )
     async def put_charge_point(
         self,
-        services: Services,
-        charge_point_id: Annotated[str, Parameter(min_length=1, max_length=48, pattern=r"^[A-Za-z0-9._:-]+$")],
-        data: ChargePointRequest,
+        services: ServicesDep,
+        charge_point_id: Annotated[str, PathParameter(min_length=1, max_length=48, pattern=r"^[A-Za-z0-9._:-]+$")],
+        data: JSONBody[ChargePointRequest],
     ) -> Response[ChargePointResponse]:
         created = await services.charge_points.put(charge_point_id, data.password, data.evses)
         body = ChargePointResponse(id=charge_point_id, evses=await services.charge_points.evse_uids(charge_point_id))
@@ -165,7 +167,7 @@ class OperatorController(Controller):
         status_code=HTTP_201_CREATED,
         responses=problem_responses(403, 404),
     )
-    async def create_qr_code(self, services: Services, data: QrCodeRequest) -> QrCodeResponse:
+    async def create_qr_code(self, services: ServicesDep, data: JSONBody[QrCodeRequest]) -> QrCodeResponse:
         row = await services.qr.create(data.location_id.lower(), data.evse_uid, data.connector_id)
         return QrCodeResponse(
             id=row.id,
@@ -183,7 +185,7 @@ class OperatorController(Controller):
         responses=problem_responses(403, 404),
         media_type="image/png",
     )
-    async def render_qr_code(self, services: Services, qr_file: str) -> Response[bytes]:
+    async def render_qr_code(self, services: ServicesDep, qr_file: FromPath[str]) -> Response[bytes]:
         qr_id, dot, extension = qr_file.rpartition(".")
         if not dot or extension not in {"png", "svg"}:
             raise ApiError.not_found("qr_code_not_found", "ask for {id}.png or {id}.svg")

@@ -7,12 +7,11 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, post
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK
 
-from chargeassist.services import Services
-
-from .._auth import Principal
 from .._errors import problem_responses
+from .._wire import PrincipalDep, ServicesDep
 
 __all__ = ["QrController", "QrParseRequest", "QrParseResponse"]
 
@@ -47,7 +46,9 @@ class QrController(Controller):
         status_code=HTTP_200_OK,
         responses=problem_responses(),
     )
-    async def parse(self, services: Services, principal: Principal, data: QrParseRequest) -> QrParseResponse:
+    async def parse(
+        self, services: ServicesDep, principal: PrincipalDep, data: JSONBody[QrParseRequest]
+    ) -> QrParseResponse:
         found = await services.qr.resolve(data.url, principal.partner_id)
         return QrParseResponse(
             valid=found.valid,

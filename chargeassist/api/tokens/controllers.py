@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, Response, delete, get, post, put
-from litestar.params import Parameter
+from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from chargeassist.services import AppTokenRecord, Services
 
 from .._auth import Principal, require_partner_key
 from .._errors import problem_responses
-from .._wire import ListMeta, Page
+from .._wire import ListMeta, Page, PrincipalDep, ServicesDep
 from .schemas import (
     AccessTokenResponse,
     AppTokenResponse,
@@ -25,7 +25,9 @@ from .schemas import (
 
 __all__ = ["TokenController", "WalletController"]
 
-AppTokenPath = Annotated[str, Parameter(description="The app token: any opaque string", min_length=1, max_length=255)]
+AppTokenPath = Annotated[
+    str, PathParameter(description="The app token: any opaque string", min_length=1, max_length=255)
+]
 
 
 async def _token(services: Services, principal: Principal, app_token: str) -> AppTokenRecord:
@@ -47,14 +49,16 @@ class TokenController(Controller):
         responses=problem_responses(403),
     )
     async def register(
-        self, services: Services, principal: Principal, app_token: AppTokenPath
+        self, services: ServicesDep, principal: PrincipalDep, app_token: AppTokenPath
     ) -> Response[AppTokenResponse]:
         record, created = await services.wallet.register(principal.partner_id, app_token)
         body = AppTokenResponse(app_token=record.app_token, created_date=record.created_at)
         return Response(body, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 
     @get(operation_id="getAppToken", summary="Get an app token", responses=problem_responses(403, 404))
-    async def get_token(self, services: Services, principal: Principal, app_token: AppTokenPath) -> AppTokenResponse:
+    async def get_token(
+        self, services: ServicesDep, principal: PrincipalDep, app_token: AppTokenPath
+    ) -> AppTokenResponse:
         record = await _token(services, principal, app_token)
         return AppTokenResponse(app_token=record.app_token, created_date=record.created_at)
 
@@ -65,7 +69,7 @@ class TokenController(Controller):
         status_code=HTTP_204_NO_CONTENT,
         responses=problem_responses(403, 404),
     )
-    async def delete_token(self, services: Services, principal: Principal, app_token: AppTokenPath) -> None:
+    async def delete_token(self, services: ServicesDep, principal: PrincipalDep, app_token: AppTokenPath) -> None:
         await services.wallet.delete(principal.partner_id, app_token)
 
     @post(
@@ -77,7 +81,7 @@ class TokenController(Controller):
         responses=problem_responses(403, 404),
     )
     async def access_token(
-        self, services: Services, principal: Principal, app_token: AppTokenPath
+        self, services: ServicesDep, principal: PrincipalDep, app_token: AppTokenPath
     ) -> AccessTokenResponse:
         record = await _token(services, principal, app_token)
         assert services.access_tokens is not None
@@ -92,12 +96,12 @@ class TokenController(Controller):
     )
     async def tariffs(
         self,
-        services: Services,
-        principal: Principal,
+        services: ServicesDep,
+        principal: PrincipalDep,
         app_token: AppTokenPath,
-        location_id: str,
-        evse_uid: str,
-        connector_id: Annotated[str | None, Parameter(query="connectorId", max_length=36)] = None,
+        location_id: FromPath[str],
+        evse_uid: FromPath[str],
+        connector_id: Annotated[str | None, QueryParameter(name="connectorId", max_length=36)] = None,
     ) -> Page[TariffOfferResponse]:
         record = await _token(services, principal, app_token)
         location = await services.locations.get(location_id, partner_id=principal.partner_id)
@@ -120,7 +124,7 @@ class WalletController(Controller):
 
     @get(operation_id="listPaymentMethods", summary="List the wallet", responses=problem_responses(403, 404))
     async def list_methods(
-        self, services: Services, principal: Principal, app_token: AppTokenPath
+        self, services: ServicesDep, principal: PrincipalDep, app_token: AppTokenPath
     ) -> Page[PaymentMethodResponse]:
         record = await _token(services, principal, app_token)
         rows = await services.wallet.list_payment_methods(record)
@@ -137,7 +141,7 @@ class WalletController(Controller):
         responses=problem_responses(403, 404, 409),
     )
     async def add_charge_card(
-        self, services: Services, principal: Principal, app_token: AppTokenPath, data: ChargeCardRequest
+        self, services: ServicesDep, principal: PrincipalDep, app_token: AppTokenPath, data: JSONBody[ChargeCardRequest]
     ) -> Response[PaymentMethodResponse]:
         record = await _token(services, principal, app_token)
         row, created = await services.wallet.add_charge_card(record, data.visual_number, data.display_name)
@@ -152,10 +156,10 @@ class WalletController(Controller):
     )
     async def add_external(
         self,
-        services: Services,
-        principal: Principal,
+        services: ServicesDep,
+        principal: PrincipalDep,
         app_token: AppTokenPath,
-        data: ExternalPaymentMethodRequest,
+        data: JSONBody[ExternalPaymentMethodRequest],
     ) -> Response[PaymentMethodResponse]:
         record = await _token(services, principal, app_token)
         row, created = await services.wallet.add_external(record, data.external_payment_method_id, data.display_name)
@@ -169,7 +173,7 @@ class WalletController(Controller):
         responses=problem_responses(403, 404),
     )
     async def remove(
-        self, services: Services, principal: Principal, app_token: AppTokenPath, payment_method_id: str
+        self, services: ServicesDep, principal: PrincipalDep, app_token: AppTokenPath, payment_method_id: FromPath[str]
     ) -> None:
         record = await _token(services, principal, app_token)
         await services.wallet.remove_payment_method(record, payment_method_id)
