@@ -1,0 +1,1 @@
+"""Command-line commands of Charge Assist, one module per command group."""
