@@ -160,7 +160,7 @@ def import_group() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_locations(file: Path) -> None:
     """Load a JSON array of OCPI Locations, or an object {"tariffs": [...], "locations": [...]}."""
-    from chargeassist.services import Services, ServiceError
+    from chargeassist.services import ServiceError, Services
     from chargeassist.store import upgrade
 
     try:
@@ -205,6 +205,17 @@ def openapi(output: Path | None) -> None:
         click.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
+
+
+def _register_subcommands() -> None:
+    from chargeassist.commands.simulate import simulate
+    from chargeassist.commands.tariff import tariff
+
+    main.add_command(tariff)
+    main.add_command(simulate)
+
+
+_register_subcommands()
 
 
 if __name__ == "__main__":  # pragma: no cover

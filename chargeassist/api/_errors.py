@@ -200,10 +200,14 @@ _DESCRIPTIONS = {
 }
 
 
-def problem_responses(*statuses: int, base: tuple[int, ...] = (400, 401, 500)) -> dict[int, ResponseSpec]:
-    """OpenAPI responses declaring problem+json for the given statuses plus ``base``."""
+def problem_responses(
+    *statuses: int, base: tuple[int, ...] = (400, 401, 500), created: Any = None
+) -> dict[int, ResponseSpec]:
+    """OpenAPI responses declaring problem+json for the given statuses plus ``base``; ``created`` documents a
+    201 with that body for PUTs that answer 200 when the resource already existed."""
     wanted = sorted({*base, *statuses})
-    return {
+    extra = {201: ResponseSpec(data_container=created, description="Created")} if created is not None else {}
+    return extra | {
         status: ResponseSpec(
             data_container=Problem,
             media_type=PROBLEM_MEDIA_TYPE,

@@ -70,6 +70,18 @@ class SearchFilters:
     max_kw: float | None = None
     country: str | None = None
 
+    @property
+    def is_empty(self) -> bool:
+        """No filter given: every location matches."""
+        return (
+            self.is_available is None
+            and self.power_type is None
+            and not self.connector_types
+            and self.min_kw is None
+            and self.max_kw is None
+            and self.country is None
+        )
+
     def matches(self, location: IndexedLocation) -> bool:
         """Whether the location passes every filter given."""
         if self.country is not None and location.country != self.country:
@@ -144,8 +156,8 @@ class LocationIndex:
         self.last_seq = max(self.last_seq, last_seq)
 
     def compact(self) -> None:
-        """Rebuild the arrays when the overlay has grown past the point where scanning it costs more."""
-        if len(self._overlay) > _OVERLAY_LIMIT:
+        """Rebuild the arrays once scanning the overlay costs more than a rebuild spread over the queries."""
+        if len(self._overlay) > min(_OVERLAY_LIMIT, 32 + len(self._entries) // 64):
             self.rebuild()
 
     def rebuild(self) -> None:
@@ -160,7 +172,7 @@ class LocationIndex:
         self._overlay.clear()
 
     def _candidates(self, south: float, west: float, north: float, east: float) -> npt.NDArray[np.int64]:
-        """pks of locations inside the box (edges included), ascending, without duplicates."""
+        """pks of locations inside the box (edges included), unordered; a moved location may appear twice."""
         row0, row1 = _cell(south, 90.0), _cell(north, 90.0)
         col0, col1 = _cell(west, 180.0), _cell(east, 180.0)
         slices: list[npt.NDArray[np.int64]] = []
@@ -183,8 +195,7 @@ class LocationIndex:
             slices.append(np.asarray(extra, dtype=np.int64))
         if not slices:
             return np.empty(0, dtype=np.int64)
-        merged = np.concatenate(slices) if len(slices) > 1 else slices[0]
-        return np.unique(merged)  # sorted ascending, and drops a moved location's second hit
+        return np.concatenate(slices) if len(slices) > 1 else slices[0]
 
     def in_box(
         self,
@@ -201,22 +212,42 @@ class LocationIndex:
         """Up to ``limit`` visible matches with pk above ``after_pk``, in pk order."""
         candidates = self._candidates(south, west, north, east)
         if after_pk:
-            candidates = candidates[np.searchsorted(candidates, after_pk, side="right") :]
+            candidates = candidates[candidates > after_pk]
         found: list[IndexedLocation] = []
         entries = self._entries
-        for pk in candidates.tolist():
-            entry = entries.get(pk)
-            if (
-                entry is None
-                # a moved location can still sit at its old place in the arrays
-                or not (south <= entry.latitude <= north and west <= entry.longitude <= east)
-                or not entry.visible_to(partner_id)
-                or not filters.matches(entry)
-            ):
-                continue
-            found.append(entry)
-            if len(found) >= limit:
-                break
+        seen: set[int] = set()
+        check_filters = not filters.is_empty
+        # Only the overlay can put a pk in twice, or leave a stale position in the arrays.
+        recheck = bool(self._overlay)
+        # Sorting every candidate of a dense city costs more than the page itself: take the smallest
+        # pks a batch at a time (partition is linear) and sort only the batch; grow it when filters
+        # reject much.
+        batch = limit + 16
+        while candidates.size:
+            if candidates.size > batch:
+                cut = np.partition(candidates, batch - 1)
+                chosen, candidates = np.sort(cut[:batch]), cut[batch:]
+                if candidates.size:
+                    # equal pks can straddle the cut; keep the rest strictly above this batch
+                    candidates = candidates[candidates > chosen[-1]]
+            else:
+                chosen, candidates = np.sort(candidates), candidates[:0]
+            for pk in chosen.tolist():
+                entry = entries.get(pk)
+                if entry is None:
+                    continue
+                if recheck:
+                    if pk in seen or not (south <= entry.latitude <= north and west <= entry.longitude <= east):
+                        continue
+                    seen.add(pk)
+                if entry.restricted and (partner_id is not None and partner_id not in entry.allowed_partner_ids):
+                    continue
+                if check_filters and not filters.matches(entry):
+                    continue
+                found.append(entry)
+                if len(found) >= limit:
+                    return found
+            batch *= 4
         return found
 
     def nearest(
@@ -231,7 +262,7 @@ class LocationIndex:
     ) -> list[tuple[IndexedLocation, float]]:
         """Up to ``limit`` visible matches within ``radius_m``, nearest first, with their distance."""
         south, west, north, east = bounding_box_around(latitude, longitude, radius_m)
-        candidates = self._candidates(south, west, north, east)
+        candidates = np.unique(self._candidates(south, west, north, east))
         if candidates.size == 0:
             return []
         entries = self._entries

@@ -73,7 +73,7 @@ class OperatorController(Controller):
         description="The body is an OCPI 2.2.1 Location. Extension: `restricted_to_partners` (a list of partner "
         "ids) makes it a closed-loop location that only those partners see and use.",
         status_code=HTTP_200_OK,
-        responses=problem_responses(403, 404),
+        responses=problem_responses(403, 404, created=dict[str, Any]),
     )
     async def put_location(
         self, services: ServicesDep, location_id: FromPath[str], data: JSONBody[dict[str, Any]]
@@ -116,7 +116,7 @@ class OperatorController(Controller):
         operation_id="putTariff",
         summary="Create or replace an OCPI 2.2.1 Tariff (validated)",
         status_code=HTTP_200_OK,
-        responses=problem_responses(403),
+        responses=problem_responses(403, created=dict[str, Any]),
     )
     async def put_tariff(
         self, services: ServicesDep, tariff_id: FromPath[str], data: JSONBody[dict[str, Any]]
@@ -148,7 +148,7 @@ class OperatorController(Controller):
         operation_id="putChargePoint",
         summary="Register a charge point: its OCPP password (stored hashed) and EVSEs",
         status_code=HTTP_200_OK,
-        responses=problem_responses(403, 404, 409),
+        responses=problem_responses(403, 404, 409, created=ChargePointResponse),
     )
     async def put_charge_point(
         self,

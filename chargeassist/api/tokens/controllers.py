@@ -43,10 +43,10 @@ class TokenController(Controller):
 
     @put(
         operation_id="registerAppToken",
-        summary="Register an app token (idempotent)",
+        summary="Register an app token (idempotent: 201 when new, 200 when it existed)",
         guards=[require_partner_key],
         status_code=HTTP_200_OK,
-        responses=problem_responses(403),
+        responses=problem_responses(403, created=AppTokenResponse),
     )
     async def register(
         self, services: ServicesDep, principal: PrincipalDep, app_token: AppTokenPath
@@ -138,7 +138,7 @@ class WalletController(Controller):
         operation_id="addChargeCard",
         summary="Add an RFID charge card (the same card again gives the same id)",
         status_code=HTTP_200_OK,
-        responses=problem_responses(403, 404, 409),
+        responses=problem_responses(403, 404, 409, created=PaymentMethodResponse),
     )
     async def add_charge_card(
         self, services: ServicesDep, principal: PrincipalDep, app_token: AppTokenPath, data: JSONBody[ChargeCardRequest]
@@ -150,9 +150,9 @@ class WalletController(Controller):
     @put(
         "/external",
         operation_id="addExternalPaymentMethod",
-        summary="Add an external payment reference",
+        summary="Add an external payment reference (the same reference again gives the same id)",
         status_code=HTTP_200_OK,
-        responses=problem_responses(403, 404),
+        responses=problem_responses(403, 404, created=PaymentMethodResponse),
     )
     async def add_external(
         self,
