@@ -57,6 +57,19 @@ def _filters(
     )
 
 
+def _filters_key(filters: SearchFilters) -> tuple[object, ...]:
+    # What a continuation token is bound to must read the same in every process. A set's order
+    # follows string hashes, which differ per process (and per worker), so connector types go sorted.
+    return (
+        filters.is_available,
+        filters.power_type,
+        tuple(sorted(filters.connector_types)),
+        filters.min_kw,
+        filters.max_kw,
+        filters.country,
+    )
+
+
 def _envelope(prefix: bytes, items: list[bytes], count: int, has_more: bool, token: str | None) -> bytes:
     meta = _encoder.encode({"count": count, "hasMoreData": has_more, "continuationToken": token})
     return b"".join((prefix, b'"data":[', b",".join(items), b'],"meta":', meta, b"}"))
@@ -100,7 +113,7 @@ class LocationController(Controller):
         assert codec is not None
         partner_id = principal.partner_id
         fingerprint = codec.fingerprint(
-            partner_id, bottom_left_lat, bottom_left_lng, top_right_lat, top_right_lng, filters
+            partner_id, bottom_left_lat, bottom_left_lng, top_right_lat, top_right_lng, _filters_key(filters)
         )
         after = 0
         if continuation_token is not None:
