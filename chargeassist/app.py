@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -12,11 +11,10 @@ from litestar import Litestar, Request
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.enums import ScopeType
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Message, Scope
 
 from chargeassist.api import (
     AuthMiddleware,
@@ -30,7 +28,7 @@ from chargeassist.api import (
     ping,
 )
 from chargeassist.api._auth import Principal, principal_of
-from chargeassist.api._errors import ApiError
+from chargeassist.api._errors import ApiError, request_id_of
 from chargeassist.api._wire import ServicesDep, api_error
 from chargeassist.services import ServiceError, Services
 from chargeassist.settings import Settings
@@ -41,27 +39,12 @@ _log = logging.getLogger("chargeassist")
 _REQUEST_ID = b"x-request-id"
 
 
-def _request_id_middleware(app: ASGIApp) -> ASGIApp:
-    """Give every request an id (the caller's ``X-Request-Id`` when sane) and echo it in the response."""
-
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP:
-            await app(scope, receive, send)
-            return
-        request_id = next(
-            (v.decode("latin-1") for k, v in scope["headers"] if k == _REQUEST_ID and 0 < len(v) <= 128), None
-        ) or secrets.token_hex(8)
-        scope.setdefault("state", {})["request_id"] = request_id
-        encoded = request_id.encode("latin-1")
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), (_REQUEST_ID, encoded)]
-            await send(message)
-
-        await app(scope, receive, send_with_id)
-
-    return middleware
+async def _send_request_id(message: Message, scope: Scope) -> None:
+    """Name the request id on every HTTP response. A before-send hook rather than a middleware: Litestar
+    runs middleware per route, so 401s from authentication and unrouted 404s and 405s never pass one."""
+    if message["type"] == "http.response.start":
+        encoded = request_id_of(scope).encode("latin-1")
+        message["headers"] = [*message.get("headers", []), (_REQUEST_ID, encoded)]
 
 
 def _service_error_handler(request: Request[Any, Any, Any], exc: ServiceError) -> Any:
@@ -127,8 +110,8 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Lites
             "services": Provide(_provide_services, sync_to_thread=False),
             "principal": Provide(_provide_principal, sync_to_thread=False),
         },
+        before_send=[_send_request_id],
         middleware=[
-            _request_id_middleware,
             DefineMiddleware(AuthMiddleware, exclude=["^/schema", "^/v1/health$", "^/ocpp/"]),
         ],
         exception_handlers={**exception_handlers, ServiceError: _service_error_handler},

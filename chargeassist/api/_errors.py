@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from typing import Any
 
 import msgspec
@@ -17,6 +18,7 @@ from litestar.exceptions import (
 )
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.types import Scope
 
 __all__ = [
     "PROBLEM_MEDIA_TYPE",
@@ -25,11 +27,30 @@ __all__ = [
     "Problem",
     "exception_handlers",
     "problem_responses",
+    "request_id_of",
 ]
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 _TYPE_PREFIX = "urn:chargeassist:problem:"
 _log = logging.getLogger("chargeassist.api")
+_REQUEST_ID_HEADER = b"x-request-id"
+
+
+def request_id_of(scope: Scope) -> str:
+    """The request's id: the caller's ``X-Request-Id`` when sane (1 to 128 bytes), else a new one.
+
+    Kept in the scope's state, so a problem's ``requestId`` and the response header always agree
+    whichever asks first; errors raised before routing or by middleware never pass a route's middleware.
+    """
+    state: dict[str, Any] = scope.setdefault("state", {})
+    found = state.get("request_id")
+    if isinstance(found, str):
+        return found
+    request_id = next(
+        (v.decode("latin-1") for k, v in scope["headers"] if k == _REQUEST_ID_HEADER and 0 < len(v) <= 128), None
+    ) or secrets.token_hex(8)
+    state["request_id"] = request_id
+    return request_id
 
 
 class FieldError(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -109,7 +130,7 @@ _problem_encoder = msgspec.json.Encoder()
 
 def _respond(request: Request[Any, Any, Any], problem: Problem, headers: dict[str, str] | None) -> Response[bytes]:
     problem.instance = request.url.path
-    problem.request_id = request.scope.get("state", {}).get("request_id")
+    problem.request_id = request_id_of(request.scope)
     return Response(
         content=_problem_encoder.encode(problem),
         status_code=problem.status,
