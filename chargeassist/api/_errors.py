@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from typing import Any
 
@@ -14,6 +15,7 @@ from litestar.exceptions import (
     NotAuthorizedException,
     NotFoundException,
     PermissionDeniedException,
+    SerializationException,
     ValidationException,
 )
 from litestar.openapi.datastructures import ResponseSpec
@@ -160,13 +162,34 @@ def _camel(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
+_MISSING_FIELD = re.compile(r"Object missing required field `(?P<name>[^`]+)`")
+_BODY_PARAMETER = "data"  # what Litestar calls the request body: a handler's name for it, not a wire name
+
+
+def _field_error(item: dict[str, Any]) -> FieldError:
+    """The wire field an error of Litestar's validation is about, and why."""
+    key = str(item.get("key") or "")
+    reason = str(item.get("message") or "invalid value")
+    missing = _MISSING_FIELD.fullmatch(reason)
+    if key == _BODY_PARAMETER or (not key and item.get("source", "body") == "body"):
+        # About the body as a whole: name the missing field, else the body itself.
+        if missing:
+            return FieldError(field=missing.group("name"), reason="required field is missing")
+        if reason == repr(_BODY_PARAMETER):  # Litestar's KeyError when there is no body at all
+            return FieldError(field="body", reason="a JSON body is required")
+        return FieldError(field="body", reason=reason)
+    field = _camel(key or str(item.get("source")))
+    if missing:
+        return FieldError(field=f"{field}.{missing.group('name')}", reason="required field is missing")
+    return FieldError(field=field, reason=reason)
+
+
 def _validation_handler(request: Request[Any, Any, Any], exc: ValidationException) -> Response[bytes]:
     errors: list[FieldError] = []
     extra = exc.extra if isinstance(exc.extra, list) else []
     for item in extra:
         if isinstance(item, dict):
-            key = _camel(str(item.get("key") or item.get("source") or "body"))
-            errors.append(FieldError(field=key, reason=str(item.get("message", "invalid value"))))
+            errors.append(_field_error(item))
     if errors:
         detail = "; ".join(f"{e.field}: {e.reason}" for e in errors)
     else:
@@ -190,6 +213,10 @@ def _http_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Respon
             status, "http_error" if status < 500 else "internal_error"
         )
     detail = exc.detail or _TITLES.get(status, "error")
+    if isinstance(exc.__cause__, SerializationException):
+        # The body is not JSON (Litestar turns the decoding error into a bare 400): name the body.
+        problem = _problem(400, "validation_failed", f"body: {detail}", [FieldError(field="body", reason=detail)])
+        return _respond(request, problem, exc.headers)
     if isinstance(exc, NotFoundException) and detail == "Not Found":
         detail = f"no resource at {request.url.path}"
     return _respond(request, _problem(status, code, detail), exc.headers)
