@@ -173,6 +173,9 @@ def import_locations(file: Path) -> None:
         locations = document
     elif isinstance(document, dict):
         tariffs, locations = document.get("tariffs", []), document.get("locations", [])
+        if not isinstance(tariffs, list) or not isinstance(locations, list):
+            click.echo(f'error: {file}: "tariffs" and "locations" must be JSON arrays', err=True)
+            sys.exit(2)
     else:
         click.echo(f"error: {file}: expected a JSON array of locations", err=True)
         sys.exit(2)

@@ -269,6 +269,10 @@ class LocationService:
         """Create or replace many locations (import); each is validated, the index refreshed once."""
         count = 0
         for index, body in enumerate(documents):
+            if not isinstance(body, Mapping):
+                raise ServiceError(
+                    400, "invalid_location", f"[{index}]: must be an object (an OCPI Location)", field=f"[{index}]"
+                )
             document, restricted_to = _split_restriction(body)
             try:
                 location = convert_location(document)
