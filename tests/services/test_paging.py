@@ -26,7 +26,7 @@ def test_token_signed_with_another_secret_is_refused() -> None:
 
 def test_tampered_token_is_refused() -> None:
     codec = ContinuationCodec("secret")
-    body, mac = codec.encode(42, "query-a").split(".")
+    _body, mac = codec.encode(42, "query-a").split(".")
     forged = codec.encode(99, "query-a").split(".")[0] + "." + mac
     with pytest.raises(InvalidContinuationToken):
         codec.decode(forged, "query-a")
