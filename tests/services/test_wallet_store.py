@@ -1,0 +1,225 @@
+"""App tokens and wallets on both stores (SQLite and PostgreSQL), through the services."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC
+
+import pytest
+from sqlalchemy import func, select
+
+from chargeassist.services import ServiceError, Services
+from chargeassist.store import PaymentMethod
+from tests.conftest import make_settings
+
+
+@pytest.fixture
+async def services(database_url: str) -> AsyncIterator[Services]:
+    """Started services over the store under test."""
+    started = Services.create(make_settings(database_url))
+    await started.start()
+    yield started
+    await started.stop()
+
+
+@pytest.fixture
+async def partner(services: Services) -> str:
+    return (await services.partners.create("Wallet Partner")).identity.partner_id
+
+
+@pytest.fixture
+async def other_partner(services: Services) -> str:
+    return (await services.partners.create("Other Wallet Partner")).identity.partner_id
+
+
+async def _count_methods(services: Services) -> int:
+    async with services.db.transaction() as session:
+        return int(await session.scalar(select(func.count()).select_from(PaymentMethod)) or 0)
+
+
+# --- app tokens ------------------------------------------------------------------------------
+
+
+async def test_registering_creates_once(services: Services, partner: str) -> None:
+    first, created = await services.wallet.register(partner, "driver-1")
+    again, created_again = await services.wallet.register(partner, "driver-1")
+    assert (created, created_again) == (True, False)
+    assert again == first
+
+
+async def test_created_date_reads_back_in_utc(services: Services, partner: str) -> None:
+    created, _ = await services.wallet.register(partner, "driver-1")
+    found = await services.wallet.find(partner, "driver-1")
+    assert found is not None
+    assert found.created_at == created.created_at
+    assert found.created_at.utcoffset() == UTC.utcoffset(None)
+
+
+async def test_app_token_is_not_found_for_another_partner(services: Services, partner: str, other_partner: str) -> None:
+    await services.wallet.register(partner, "driver-1")
+    assert await services.wallet.find(other_partner, "driver-1") is None
+
+
+async def test_same_name_under_two_partners_is_two_app_tokens(
+    services: Services, partner: str, other_partner: str
+) -> None:
+    mine, _ = await services.wallet.register(partner, "driver-1")
+    theirs, created = await services.wallet.register(other_partner, "driver-1")
+    assert created is True
+    assert mine.pk != theirs.pk
+
+
+@pytest.mark.parametrize("app_token", ["", "t" * 256])
+async def test_app_token_outside_1_to_255_characters_is_refused(
+    services: Services, partner: str, app_token: str
+) -> None:
+    with pytest.raises(ServiceError) as refused:
+        await services.wallet.register(partner, app_token)
+    assert (refused.value.status, refused.value.field) == (400, "appToken")
+
+
+async def test_app_token_of_255_characters_is_stored_whole(services: Services, partner: str) -> None:
+    await services.wallet.register(partner, "é" * 255)
+    found = await services.wallet.find(partner, "é" * 255)
+    assert found is not None
+    assert found.app_token == "é" * 255
+
+
+async def test_concurrent_registrations_make_one_app_token(services: Services, partner: str) -> None:
+    results = await asyncio.gather(*(services.wallet.register(partner, "driver-1") for _ in range(6)))
+    assert sum(created for _, created in results) == 1
+    assert len({record.pk for record, _ in results}) == 1
+
+
+async def test_deleting_an_app_token_deletes_its_payment_methods(services: Services, partner: str) -> None:
+    token, _ = await services.wallet.register(partner, "driver-1")
+    await services.wallet.add_charge_card(token, "NL-TST-000123-4", None)
+    await services.wallet.add_external(token, "psp-1", None)
+    await services.wallet.delete(partner, "driver-1")
+    assert await services.wallet.find(partner, "driver-1") is None
+    assert await _count_methods(services) == 0
+
+
+async def test_deleting_an_unknown_app_token_is_404(services: Services, partner: str) -> None:
+    with pytest.raises(ServiceError) as refused:
+        await services.wallet.delete(partner, "nobody")
+    assert (refused.value.status, refused.value.code) == (404, "app_token_not_found")
+
+
+# --- charge cards ----------------------------------------------------------------------------
+
+
+async def test_charge_card_is_stored_under_its_normalised_number(services: Services, partner: str) -> None:
+    token, _ = await services.wallet.register(partner, "driver-1")
+    row, created = await services.wallet.add_charge_card(token, "nl-tst 000123-4", "Work")
+    assert created is True
+    assert (row.card_key, row.id_tag) == ("NLTST0001234", "NLTST0001234")
+    assert (row.card_hint, row.card_short_hint) == ("**-*** ***123-4", "1234")
+    assert row.verification_status == "VALID"
+
+
+@pytest.mark.parametrize("spelling", ["NLTST0001234", "nl-tst-000123-4", "NL TST 000 123 4", "NL*TST*000123*4"])
+async def test_charge_card_in_another_spelling_is_the_same_row(services: Services, partner: str, spelling: str) -> None:
+    token, _ = await services.wallet.register(partner, "driver-1")
+    first, _ = await services.wallet.add_charge_card(token, "NL-TST-000123-4", None)
+    again, created = await services.wallet.add_charge_card(token, spelling, None)
+    assert created is False
+    assert again.id == first.id
+
+
+async def test_charge_card_again_with_a_new_display_name_renames_it(services: Services, partner: str) -> None:
+    token, _ = await services.wallet.register(partner, "driver-1")
+    await services.wallet.add_charge_card(token, "NL-TST-000123-4", "Old")
+    await services.wallet.add_charge_card(token, "NL-TST-000123-4", "New")
+    [row] = await services.wallet.list_payment_methods(token)
+    assert row.display_name == "New"
+
+
+async def test_charge_card_in_another_wallet_is_409(services: Services, partner: str, other_partner: str) -> None:
+    mine, _ = await services.wallet.register(partner, "driver-1")
+    theirs, _ = await services.wallet.register(other_partner, "driver-9")
+    await services.wallet.add_charge_card(mine, "NL-TST-000123-4", None)
+    with pytest.raises(ServiceError) as refused:
+        await services.wallet.add_charge_card(theirs, "nltst0001234", None)
+    assert (refused.value.status, refused.value.code) == (409, "charge_card_in_other_wallet")
+
+
+async def test_concurrent_adds_of_one_card_to_two_wallets_leave_it_in_one(services: Services, partner: str) -> None:
+    tokens = [(await services.wallet.register(partner, f"driver-{n}"))[0] for n in range(4)]
+    results = await asyncio.gather(
+        *(services.wallet.add_charge_card(token, "NL-TST-000123-4", None) for token in tokens),
+        return_exceptions=True,
+    )
+    added = [r for r in results if not isinstance(r, BaseException)]
+    refused = [r for r in results if isinstance(r, BaseException)]
+    assert len(added) == 1
+    assert all(isinstance(r, ServiceError) and r.status == 409 for r in refused)
+    assert await _count_methods(services) == 1
+
+
+@pytest.mark.parametrize("visual_number", ["12345", "A" * 41, "NL_TST_0001234", "NL.TST.0001234", ""])
+async def test_malformed_visual_number_is_refused_naming_it(
+    services: Services, partner: str, visual_number: str
+) -> None:
+    token, _ = await services.wallet.register(partner, "driver-1")
+    with pytest.raises(ServiceError) as refused:
+        await services.wallet.add_charge_card(token, visual_number, None)
+    assert (refused.value.status, refused.value.field) == (400, "visualNumber")
+
+
+# --- external payment methods and the wallet -------------------------------------------------
+
+
+async def test_external_method_is_idempotent_per_wallet(services: Services, partner: str) -> None:
+    token, _ = await services.wallet.register(partner, "driver-1")
+    first, created = await services.wallet.add_external(token, "psp-1", None)
+    again, created_again = await services.wallet.add_external(token, "psp-1", "Renamed")
+    assert (created, created_again) == (True, False)
+    assert again.id == first.id
+    assert again.display_name == "Renamed"
+
+
+async def test_external_reference_may_sit_in_two_wallets(services: Services, partner: str) -> None:
+    one, _ = await services.wallet.register(partner, "driver-1")
+    two, _ = await services.wallet.register(partner, "driver-2")
+    first, _ = await services.wallet.add_external(one, "psp-shared", None)
+    second, created = await services.wallet.add_external(two, "psp-shared", None)
+    assert created is True
+    assert second.id != first.id
+
+
+async def test_wallet_lists_oldest_first(services: Services, partner: str) -> None:
+    token, _ = await services.wallet.register(partner, "driver-1")
+    added = [
+        (await services.wallet.add_external(token, "psp-1", None))[0].id,
+        (await services.wallet.add_charge_card(token, "NL-TST-000123-4", None))[0].id,
+        (await services.wallet.add_external(token, "psp-2", None))[0].id,
+    ]
+    assert [row.id for row in await services.wallet.list_payment_methods(token)] == added
+
+
+async def test_removed_method_is_gone(services: Services, partner: str) -> None:
+    token, _ = await services.wallet.register(partner, "driver-1")
+    row, _ = await services.wallet.add_external(token, "psp-1", None)
+    await services.wallet.remove_payment_method(token, row.id)
+    assert await services.wallet.list_payment_methods(token) == []
+
+
+async def test_removing_another_wallets_method_is_404_and_keeps_it(services: Services, partner: str) -> None:
+    one, _ = await services.wallet.register(partner, "driver-1")
+    two, _ = await services.wallet.register(partner, "driver-2")
+    theirs, _ = await services.wallet.add_external(two, "psp-1", None)
+    with pytest.raises(ServiceError) as refused:
+        await services.wallet.remove_payment_method(one, theirs.id)
+    assert (refused.value.status, refused.value.code) == (404, "payment_method_not_found")
+    assert [row.id for row in await services.wallet.list_payment_methods(two)] == [theirs.id]
+
+
+async def test_getting_another_wallets_method_is_404(services: Services, partner: str) -> None:
+    one, _ = await services.wallet.register(partner, "driver-1")
+    two, _ = await services.wallet.register(partner, "driver-2")
+    theirs, _ = await services.wallet.add_external(two, "psp-1", None)
+    with pytest.raises(ServiceError) as refused:
+        await services.wallet.get_payment_method(one, theirs.id)
+    assert refused.value.status == 404

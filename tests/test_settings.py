@@ -1,0 +1,174 @@
+"""Settings: one typed object read from CHARGEASSIST_* variables, refusing values that cannot work."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from chargeassist.settings import JwtKey, Settings, SettingsError
+
+SECRET_A = "a" * 32
+SECRET_B = "b" * 40
+
+
+def test_defaults_are_a_local_sqlite_store_without_demo_data() -> None:
+    settings = Settings()
+    assert settings.database_url == "sqlite+aiosqlite:///chargeassist.db"
+    assert settings.is_sqlite is True
+    assert settings.demo is False
+    assert settings.jwt_keys == ()
+    assert settings.access_token_ttl_s == 900
+    settings.validate()
+
+
+def test_empty_environment_gives_the_defaults() -> None:
+    assert Settings.from_env({}) == Settings()
+
+
+def test_every_variable_is_read() -> None:
+    settings = Settings.from_env(
+        {
+            "CHARGEASSIST_DATABASE_URL": "postgresql+asyncpg://app@db.internal/chargeassist",
+            "CHARGEASSIST_PUBLIC_BASE_URL": "https://charge.example.com",
+            "CHARGEASSIST_JWT_KEYS": f"k1:{SECRET_A}",
+            "CHARGEASSIST_ACCESS_TOKEN_TTL_S": "300",
+            "CHARGEASSIST_PARTNER_CACHE_TTL_S": "2.5",
+            "CHARGEASSIST_SEARCH_REFRESH_INTERVAL_S": "0.25",
+            "CHARGEASSIST_CONTINUATION_SECRET": "paging-secret",
+            "CHARGEASSIST_DEMO": "true",
+            "CHARGEASSIST_LOG_LEVEL": "DEBUG",
+        }
+    )
+    assert settings == Settings(
+        database_url="postgresql+asyncpg://app@db.internal/chargeassist",
+        public_base_url="https://charge.example.com",
+        jwt_keys=(JwtKey(key_id="k1", secret=SECRET_A),),
+        access_token_ttl_s=300,
+        partner_cache_ttl_s=2.5,
+        search_refresh_interval_s=0.25,
+        continuation_secret="paging-secret",
+        demo=True,
+        log_level="DEBUG",
+    )
+    assert settings.is_sqlite is False
+
+
+def test_every_field_has_its_variable() -> None:
+    """A field added without being readable from the environment would be a setting nobody can set."""
+    values = {
+        "database_url": "sqlite+aiosqlite:///other.db",
+        "public_base_url": "http://localhost:9000",
+        "jwt_keys": f"k1:{SECRET_A}",
+        "access_token_ttl_s": "60",
+        "partner_cache_ttl_s": "1.0",
+        "search_refresh_interval_s": "3.0",
+        "continuation_secret": "x",
+        "demo": "yes",
+        "log_level": "WARNING",
+    }
+    assert {field.name for field in dataclasses.fields(Settings)} == set(values)
+    settings = Settings.from_env({f"CHARGEASSIST_{name.upper()}": value for name, value in values.items()})
+    for field in dataclasses.fields(Settings):
+        assert getattr(settings, field.name) != field.default, field.name
+
+
+def test_variables_are_read_from_the_process_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHARGEASSIST_PUBLIC_BASE_URL", "https://from-env.example")
+    assert Settings.from_env().public_base_url == "https://from-env.example"
+
+
+def test_unrelated_variables_are_ignored() -> None:
+    settings = Settings.from_env({"CHARGEASSIST_UNKNOWN": "x", "DATABASE_URL": "mysql://elsewhere"})
+    assert settings == Settings()
+
+
+def test_overrides_win_over_the_environment() -> None:
+    settings = Settings.from_env({"CHARGEASSIST_DEMO": "false"}, demo=True)
+    assert settings.demo is True
+
+
+def test_settings_are_immutable() -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Settings().demo = True  # type: ignore[misc]
+
+
+# --- booleans and numbers --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("raw", ["1", "true", "True", "YES", " on "])
+def test_true_spellings(raw: str) -> None:
+    assert Settings.from_env({"CHARGEASSIST_DEMO": raw}).demo is True
+
+
+@pytest.mark.parametrize("raw", ["0", "false", "No", "OFF", ""])
+def test_false_spellings(raw: str) -> None:
+    assert Settings.from_env({"CHARGEASSIST_DEMO": raw}).demo is False
+
+
+def test_other_boolean_is_refused_naming_the_variable() -> None:
+    with pytest.raises(SettingsError, match="CHARGEASSIST_DEMO"):
+        Settings.from_env({"CHARGEASSIST_DEMO": "maybe"})
+
+
+def test_whole_number_that_is_not_one_is_refused_naming_the_variable() -> None:
+    with pytest.raises(SettingsError, match="CHARGEASSIST_ACCESS_TOKEN_TTL_S"):
+        Settings.from_env({"CHARGEASSIST_ACCESS_TOKEN_TTL_S": "15m"})
+
+
+def test_number_that_is_not_one_is_refused_naming_the_variable() -> None:
+    with pytest.raises(SettingsError, match="CHARGEASSIST_PARTNER_CACHE_TTL_S"):
+        Settings.from_env({"CHARGEASSIST_PARTNER_CACHE_TTL_S": "soon"})
+
+
+@pytest.mark.parametrize("raw", ["0", "-5"])
+def test_access_token_lifetime_must_be_positive(raw: str) -> None:
+    with pytest.raises(SettingsError, match="CHARGEASSIST_ACCESS_TOKEN_TTL_S"):
+        Settings.from_env({"CHARGEASSIST_ACCESS_TOKEN_TTL_S": raw})
+
+
+# --- URLs ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url", ["sqlite:///chargeassist.db", "postgresql://db/chargeassist", "mysql+aiomysql://db/x", "chargeassist.db"]
+)
+def test_store_url_without_an_async_driver_is_refused(url: str) -> None:
+    with pytest.raises(SettingsError, match="CHARGEASSIST_DATABASE_URL"):
+        Settings.from_env({"CHARGEASSIST_DATABASE_URL": url})
+
+
+@pytest.mark.parametrize("url", ["ftp://charge.example", "charge.example", ""])
+def test_public_base_url_must_be_http(url: str) -> None:
+    with pytest.raises(SettingsError, match="CHARGEASSIST_PUBLIC_BASE_URL"):
+        Settings.from_env({"CHARGEASSIST_PUBLIC_BASE_URL": url})
+
+
+# --- JWT keys --------------------------------------------------------------------------------
+
+
+def test_jwt_keys_keep_their_order_so_the_first_signs() -> None:
+    settings = Settings.from_env({"CHARGEASSIST_JWT_KEYS": f"new:{SECRET_B},old:{SECRET_A}"})
+    assert settings.jwt_keys == (JwtKey(key_id="new", secret=SECRET_B), JwtKey(key_id="old", secret=SECRET_A))
+
+
+def test_jwt_keys_tolerate_spaces_and_empty_entries() -> None:
+    settings = Settings.from_env({"CHARGEASSIST_JWT_KEYS": f" k1:{SECRET_A} , ,"})
+    assert settings.jwt_keys == (JwtKey(key_id="k1", secret=SECRET_A),)
+
+
+def test_jwt_secret_may_hold_colons() -> None:
+    settings = Settings.from_env({"CHARGEASSIST_JWT_KEYS": f"k1:{SECRET_A}:more"})
+    assert settings.jwt_keys[0].secret == f"{SECRET_A}:more"
+
+
+@pytest.mark.parametrize("raw", [f"k1{SECRET_A}", f":{SECRET_A}", "k1:" + "s" * 31, "k1:"])
+def test_malformed_jwt_keys_are_refused(raw: str) -> None:
+    with pytest.raises(SettingsError, match="CHARGEASSIST_JWT_KEYS"):
+        Settings.from_env({"CHARGEASSIST_JWT_KEYS": raw})
+
+
+def test_refused_jwt_keys_are_not_echoed() -> None:
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env({"CHARGEASSIST_JWT_KEYS": "k1:short-but-secret"})
+    assert "short-but-secret" not in str(refused.value)
