@@ -199,6 +199,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--server", choices=["granian", "uvicorn"], default="granian")
+    parser.add_argument("--page-size", type=int, default=50)
     parser.add_argument("--rebuild", action="store_true", help="Rebuild the data set even if cached.")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -230,12 +231,12 @@ def main() -> None:
         search_paths = [
             "/v1/locations/boundingbox?"
             + query.format(bottomLeftLat=s, bottomLeftLng=w, topRightLat=n, topRightLng=e)
-            + "&pageSize=50"
+            + f"&pageSize={args.page_size}"
             for s, w, n, e in CITY_BOXES.values()
         ]
         counts = []
         for path in search_paths:
-            request = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {PARTNER_KEY}"})
+            request = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {PARTNER_KEY}"})  # noqa: S310
             with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
                 counts.append(msgspec.json.decode(response.read())["meta"]["count"])
         run_wrk(base, ["/v1/ping"], 3, args.connections)  # warm-up
@@ -247,7 +248,7 @@ def main() -> None:
         server.wait(timeout=30)
     ratio = search["rps"] / trivial["rps"]
     print(f"server: {args.server}, 1 worker; data: {args.evses:,} EVSEs; index loaded in {load_s:.1f} s")
-    print(f"results per city box (pageSize=50): {dict(zip(CITY_BOXES, counts, strict=True))}")
+    print(f"results per city box (pageSize={args.page_size}): {dict(zip(CITY_BOXES, counts, strict=True))}")
     print(
         f"trivial /v1/ping:        {trivial['rps']:8.0f} req/s  p50 {trivial['p50_ms']:.2f} ms"
         f"  p99 {trivial['p99_ms']:.2f} ms  non-2xx {trivial['errors']:.0f}"

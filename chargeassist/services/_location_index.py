@@ -13,8 +13,10 @@ answered by joining bytes.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,10 +24,10 @@ import numpy.typing as npt
 
 from chargeassist.domain.geo import EARTH_RADIUS_M, bounding_box_around
 
-__all__ = ["ConnectorFacet", "IndexedLocation", "LocationIndex", "SearchFilters"]
+__all__ = ["ConnectorFacet", "IndexedLocation", "LocationIndex", "SearchFilters", "position_key"]
 
 _CELL_DEG = 0.05
-_COLS = 7201  # 360 / 0.05 + 1
+_COLS = 7_201  # 360 / 0.05 + 1
 _OVERLAY_LIMIT = 4096
 
 
@@ -123,6 +125,11 @@ def _cell(value: float, offset: float) -> int:
     return math.floor((value + offset) / _CELL_DEG)
 
 
+def position_key(latitude: float, longitude: float) -> int:
+    """The grid cell key of a point, the first half of a location's position in search order."""
+    return _cell(latitude, 90.0) * _COLS + _cell(longitude, 180.0)
+
+
 class LocationIndex:
     """The spatial read model; mutate with :meth:`apply`, query with :meth:`in_box` and :meth:`nearest`."""
 
@@ -172,7 +179,7 @@ class LocationIndex:
         self._overlay.clear()
 
     def _candidates(self, south: float, west: float, north: float, east: float) -> npt.NDArray[np.int64]:
-        """pks of locations inside the box (edges included), unordered; a moved location may appear twice."""
+        """pks of every location inside the box (edges included), unordered, without duplicates."""
         row0, row1 = _cell(south, 90.0), _cell(north, 90.0)
         col0, col1 = _cell(west, 180.0), _cell(east, 180.0)
         slices: list[npt.NDArray[np.int64]] = []
@@ -184,18 +191,47 @@ class LocationIndex:
                 lat, lng = self._lat[start:stop], self._lng[start:stop]
                 mask = (lat >= south) & (lat <= north) & (lng >= west) & (lng <= east)
                 slices.append(self._pks[start:stop][mask])
-        if self._overlay:
-            extra = [
-                pk
-                for pk in self._overlay
-                if (e := self._entries.get(pk)) is not None
-                and south <= e.latitude <= north
-                and west <= e.longitude <= east
-            ]
-            slices.append(np.asarray(extra, dtype=np.int64))
-        if not slices:
-            return np.empty(0, dtype=np.int64)
-        return np.concatenate(slices) if len(slices) > 1 else slices[0]
+        slices.append(np.asarray([pk for _, pk in self._overlay_in_box(south, west, north, east)], dtype=np.int64))
+        return np.unique(np.concatenate(slices))
+
+    def _overlay_in_box(self, south: float, west: float, north: float, east: float) -> list[tuple[int, int]]:
+        """(position key, pk) of overlay locations inside the box, in order."""
+        found = []
+        for pk in self._overlay:
+            entry = self._entries.get(pk)
+            if entry is not None and south <= entry.latitude <= north and west <= entry.longitude <= east:
+                found.append((position_key(entry.latitude, entry.longitude), pk))
+        found.sort()
+        return found
+
+    def _array_stream(
+        self, south: float, west: float, north: float, east: float, after: tuple[int, int] | None
+    ) -> Iterator[list[tuple[int, int]]]:
+        """(position key, pk) of array locations inside the box, in order, after ``after``, in batches.
+
+        The arrays are sorted by (grid cell, pk), and a grid row's cells between two columns are one
+        contiguous run, so the box is read run by run in order and only as far as a page needs."""
+        row0, row1 = _cell(south, 90.0), _cell(north, 90.0)
+        col0, col1 = _cell(west, 180.0), _cell(east, 180.0)
+        keys, pks, lats, lngs = self._keys, self._pks, self._lat, self._lng
+        after_row = after[0] // _COLS if after is not None else -1
+        for row in range(max(row0, after_row), row1 + 1):
+            lo = int(np.searchsorted(keys, row * _COLS + col0, side="left"))
+            hi = int(np.searchsorted(keys, row * _COLS + col1, side="right"))
+            if after is not None and row == after_row:
+                key_lo = int(np.searchsorted(keys, after[0], side="left"))
+                key_hi = int(np.searchsorted(keys, after[0], side="right"))
+                lo = max(lo, key_lo + int(np.searchsorted(pks[key_lo:key_hi], after[1], side="right")))
+            chunk = 64
+            while lo < hi:
+                end = min(lo + chunk, hi)
+                lat, lng = lats[lo:end], lngs[lo:end]
+                hits = np.flatnonzero((lat >= south) & (lat <= north) & (lng >= west) & (lng <= east))
+                if hits.size:
+                    hits += lo
+                    yield list(zip(keys[hits].tolist(), pks[hits].tolist(), strict=True))
+                lo = end
+                chunk *= 4
 
     def in_box(
         self,
@@ -206,48 +242,35 @@ class LocationIndex:
         *,
         partner_id: str | None,
         filters: SearchFilters,
-        after_pk: int,
+        after: tuple[int, int] | None,
         limit: int,
-    ) -> list[IndexedLocation]:
-        """Up to ``limit`` visible matches with pk above ``after_pk``, in pk order."""
-        candidates = self._candidates(south, west, north, east)
-        if after_pk:
-            candidates = candidates[candidates > after_pk]
-        found: list[IndexedLocation] = []
-        entries = self._entries
-        seen: set[int] = set()
+    ) -> list[tuple[IndexedLocation, tuple[int, int]]]:
+        """Up to ``limit`` visible matches after position ``after``, each with its position.
+
+        Positions (grid cell key, pk) order a box's locations totally and stably, so paging by the last
+        position returns each location once; the cost is that of a page, not of the whole box."""
+        overlay = self._overlay
+        stream: Iterable[tuple[int, int]] = itertools.chain.from_iterable(
+            self._array_stream(south, west, north, east, after)
+        )
+        if overlay:
+            extra = [p for p in self._overlay_in_box(south, west, north, east) if after is None or p > after]
+            # an overlay pk's array position is stale: take it from the overlay only
+            stream = heapq.merge((p for p in stream if p[1] not in overlay), extra)
         check_filters = not filters.is_empty
-        # Only the overlay can put a pk in twice, or leave a stale position in the arrays.
-        recheck = bool(self._overlay)
-        # Sorting every candidate of a dense city costs more than the page itself: take the smallest
-        # pks a batch at a time (partition is linear) and sort only the batch; grow it when filters
-        # reject much.
-        batch = limit + 16
-        while candidates.size:
-            if candidates.size > batch:
-                cut = np.partition(candidates, batch - 1)
-                chosen, candidates = np.sort(cut[:batch]), cut[batch:]
-                if candidates.size:
-                    # equal pks can straddle the cut; keep the rest strictly above this batch
-                    candidates = candidates[candidates > chosen[-1]]
-            else:
-                chosen, candidates = np.sort(candidates), candidates[:0]
-            for pk in chosen.tolist():
-                entry = entries.get(pk)
-                if entry is None:
-                    continue
-                if recheck:
-                    if pk in seen or not (south <= entry.latitude <= north and west <= entry.longitude <= east):
-                        continue
-                    seen.add(pk)
-                if entry.restricted and (partner_id is not None and partner_id not in entry.allowed_partner_ids):
-                    continue
-                if check_filters and not filters.matches(entry):
-                    continue
-                found.append(entry)
-                if len(found) >= limit:
-                    return found
-            batch *= 4
+        entries = self._entries
+        found: list[tuple[IndexedLocation, tuple[int, int]]] = []
+        for position in stream:
+            entry = entries.get(position[1])
+            if entry is None:
+                continue
+            if entry.restricted and partner_id is not None and partner_id not in entry.allowed_partner_ids:
+                continue
+            if check_filters and not filters.matches(entry):
+                continue
+            found.append((entry, position))
+            if len(found) >= limit:
+                break
         return found
 
     def nearest(
@@ -262,7 +285,7 @@ class LocationIndex:
     ) -> list[tuple[IndexedLocation, float]]:
         """Up to ``limit`` visible matches within ``radius_m``, nearest first, with their distance."""
         south, west, north, east = bounding_box_around(latitude, longitude, radius_m)
-        candidates = np.unique(self._candidates(south, west, north, east))
+        candidates = self._candidates(south, west, north, east)
         if candidates.size == 0:
             return []
         entries = self._entries

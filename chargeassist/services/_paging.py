@@ -17,7 +17,7 @@ class InvalidContinuationToken(ValueError):
 
 class _Payload(msgspec.Struct, array_like=True):
     version: int
-    after: int
+    after: tuple[int, ...]
     query: str
 
 
@@ -30,7 +30,7 @@ def _unb64(text: str) -> bytes:
 
 
 class ContinuationCodec:
-    """Encodes the keyset position (the last pk returned) with an HMAC over it and the query fingerprint."""
+    """Encodes the keyset position (of the last item returned) with an HMAC over it and the query fingerprint."""
 
     def __init__(self, secret: str) -> None:
         self._key = hashlib.sha256(b"continuation:" + secret.encode()).digest()
@@ -40,13 +40,13 @@ class ContinuationCodec:
         """A short digest of everything that defines a query (including who asks)."""
         return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
-    def encode(self, after: int, query_fingerprint: str) -> str:
-        """A token to continue the query after ``after``."""
-        body = msgspec.msgpack.encode(_Payload(1, after, query_fingerprint))
+    def encode(self, after: tuple[int, ...], query_fingerprint: str) -> str:
+        """A token to continue the query after position ``after``."""
+        body = msgspec.msgpack.encode(_Payload(2, after, query_fingerprint))
         mac = hmac.new(self._key, body, hashlib.sha256).digest()[:16]
         return _b64(body) + "." + _b64(mac)
 
-    def decode(self, token: str, query_fingerprint: str) -> int:
+    def decode(self, token: str, query_fingerprint: str) -> tuple[int, ...]:
         """The position in ``token``; InvalidContinuationToken unless it is genuine and for this query."""
         try:
             body_text, mac_text = token.split(".", 1)
@@ -60,6 +60,6 @@ class ContinuationCodec:
             payload = msgspec.msgpack.decode(body, type=_Payload)
         except msgspec.DecodeError as exc:
             raise InvalidContinuationToken("malformed") from exc
-        if payload.version != 1 or payload.query != query_fingerprint:
+        if payload.version != 2 or payload.query != query_fingerprint:
             raise InvalidContinuationToken("made for another query")
         return payload.after

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal, cast
+from typing import Annotated, Any, Literal, cast
 
 import msgspec
-from litestar import Controller, Response, get
+from litestar import Controller, Request, Response, get
+from litestar.datastructures import State
 from litestar.params import FromPath, Parameter, QueryParameter
 
 from chargeassist.services import (
@@ -14,9 +15,11 @@ from chargeassist.services import (
     InvalidContinuationToken,
     LocationView,
     SearchFilters,
+    Services,
     build_location_view,
 )
 
+from .._auth import Principal, principal_of
 from .._errors import ApiError, problem_responses
 from .._wire import PrincipalDep, ServicesDep
 from .schemas import BoundingBoxPage, NearbyPage
@@ -89,8 +92,7 @@ class LocationController(Controller):
     )
     async def bounding_box(
         self,
-        services: ServicesDep,
-        principal: PrincipalDep,
+        request: Request[Principal, Any, State],
         bottom_left_lat: Annotated[float, QueryParameter(name="bottomLeftLat", ge=-90, le=90)],
         bottom_left_lng: Annotated[float, QueryParameter(name="bottomLeftLng", ge=-180, le=180)],
         top_right_lat: Annotated[float, QueryParameter(name="topRightLat", ge=-90, le=90)],
@@ -109,16 +111,22 @@ class LocationController(Controller):
         if bottom_left_lng >= top_right_lng:
             raise ApiError.bad_field("bottomLeftLng", "must be west of topRightLng (the box is empty or inverted)")
         filters = _filters(is_available, power_type, connector_types, min_kw, max_kw, country)
+        # The hot path of the API: services and caller come straight off the request, since resolving
+        # them as dependencies costs about as much as the search itself.
+        services: Services = request.app.state.services
         codec = services.continuation
         assert codec is not None
-        partner_id = principal.partner_id
+        partner_id = principal_of(request).partner_id
         fingerprint = codec.fingerprint(
             partner_id, bottom_left_lat, bottom_left_lng, top_right_lat, top_right_lng, _filters_key(filters)
         )
-        after = 0
+        after: tuple[int, int] | None = None
         if continuation_token is not None:
             try:
-                after = codec.decode(continuation_token, fingerprint)
+                position = codec.decode(continuation_token, fingerprint)
+                if len(position) != 2:
+                    raise InvalidContinuationToken("not a position")
+                after = (position[0], position[1])
             except InvalidContinuationToken as exc:
                 raise ApiError.bad_field(
                     "continuationToken",
@@ -132,12 +140,12 @@ class LocationController(Controller):
             top_right_lng,
             partner_id=partner_id,
             filters=filters,
-            after_pk=after,
+            after=after,
             limit=page_size + 1,
         )
         has_more = len(found) > page_size
         page = found[:page_size]
-        token = codec.encode(page[-1].pk, fingerprint) if has_more else None
+        token = codec.encode(page[-1][1], fingerprint) if has_more else None
         box = _encoder.encode(
             {
                 "bottomLeftLat": bottom_left_lat,
@@ -146,7 +154,9 @@ class LocationController(Controller):
                 "topRightLng": top_right_lng,
             }
         )
-        body = _envelope(b'{"boundingBox":' + box + b",", [e.summary_json for e in page], len(page), has_more, token)
+        body = _envelope(
+            b'{"boundingBox":' + box + b",", [entry.summary_json for entry, _ in page], len(page), has_more, token
+        )
         return cast("Response[BoundingBoxPage]", Response(content=body, media_type="application/json"))
 
     @get(
