@@ -7,7 +7,7 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV"
   "$VENV/bin/python" -m pip install --quiet --upgrade pip
 fi
-STAMP="$VENV/.installed-$(cat "$ROOT/pyproject.toml" "$ROOT/sdk/pyproject.toml" 2>/dev/null | sha256sum | cut -c1-16)-${EXTRAS:-base}"
+STAMP="$VENV/.installed-$({ cat "$ROOT/pyproject.toml"; cat "$ROOT/sdk/pyproject.toml" 2>/dev/null || true; } | sha256sum | cut -c1-16)-${EXTRAS:-base}"
 if [ ! -f "$STAMP" ]; then
   echo "installing dependencies into .venv ..." >&2
   "$VENV/bin/python" -m pip install --quiet -e "$ROOT${EXTRAS:+[$EXTRAS]}" 2> >(grep -v "is ignored" >&2)
