@@ -84,6 +84,28 @@ class Settings:
     log_level: str = "INFO"
     """Python log level name."""
 
+    ocpp_heartbeat_interval_s: int = 300
+    """Heartbeat interval in seconds that the CSMS hands charge points in its BootNotification answer."""
+
+    ocpp_response_timeout_s: float = 30.0
+    """How long the CSMS waits for a charge point to answer a command it sent (Reset, GetConfiguration...)."""
+
+    remote_start_timeout_s: float = 30.0
+    """A session whose RemoteStartTransaction the charge point has not answered within this many seconds
+    ends in ``TIMEOUT``."""
+
+    start_transaction_timeout_s: float = 60.0
+    """A session whose remote start the charge point accepted, but which saw no StartTransaction within this
+    many seconds after that answer (the driver never plugged in), ends in ``TIMEOUT``."""
+
+    session_sweep_interval_s: float = 5.0
+    """How often each process looks for sessions whose deadline passed and finished sessions not yet priced,
+    so timeouts and receipts survive a restart."""
+
+    demo_ocpp_url: str = ""
+    """WebSocket base URL (``ws://HOST:PORT/ocpp``) the demo charge points connect to in demo mode; empty:
+    the address ``chargeassist serve`` listens on (it sets this variable), else ``ws://127.0.0.1:8000/ocpp``."""
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Build settings from ``CHARGEASSIST_*`` variables (``os.environ`` when not given), then overrides."""
@@ -125,6 +147,18 @@ class Settings:
             raise SettingsError("CHARGEASSIST_PUBLIC_BASE_URL: must start with http:// or https://")
         if self.access_token_ttl_s <= 0:
             raise SettingsError("CHARGEASSIST_ACCESS_TOKEN_TTL_S: must be positive")
+        if self.ocpp_heartbeat_interval_s <= 0:
+            raise SettingsError("CHARGEASSIST_OCPP_HEARTBEAT_INTERVAL_S: must be positive")
+        for name in (
+            "ocpp_response_timeout_s",
+            "remote_start_timeout_s",
+            "start_transaction_timeout_s",
+            "session_sweep_interval_s",
+        ):
+            if getattr(self, name) <= 0:
+                raise SettingsError(f"{_PREFIX}{name.upper()}: must be positive")
+        if self.demo_ocpp_url and not self.demo_ocpp_url.startswith(("ws://", "wss://")):
+            raise SettingsError("CHARGEASSIST_DEMO_OCPP_URL: must start with ws:// or wss://")
 
     @property
     def is_sqlite(self) -> bool:

@@ -71,7 +71,10 @@ def sqlite_url(tmp_path: Path) -> str:
     return url
 
 
-_TABLES = "qr_codes, payment_methods, app_tokens, evses, locations, tariffs, charge_points, partners"
+_TABLES = (
+    "meter_values, ocpp_transactions, charge_sessions, connector_statuses, qr_codes, payment_methods, app_tokens, "
+    "evses, locations, tariffs, charge_points, partners"
+)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

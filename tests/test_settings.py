@@ -66,6 +66,12 @@ def test_every_field_has_its_variable() -> None:
         "continuation_secret": "x",
         "demo": "yes",
         "log_level": "WARNING",
+        "ocpp_heartbeat_interval_s": "60",
+        "ocpp_response_timeout_s": "5",
+        "remote_start_timeout_s": "10",
+        "start_transaction_timeout_s": "20",
+        "session_sweep_interval_s": "0.5",
+        "demo_ocpp_url": "ws://127.0.0.1:9000/ocpp",
     }
     assert {field.name for field in dataclasses.fields(Settings)} == set(values)
     settings = Settings.from_env({f"CHARGEASSIST_{name.upper()}": value for name, value in values.items()})
@@ -127,7 +133,28 @@ def test_access_token_lifetime_must_be_positive(raw: str) -> None:
         Settings.from_env({"CHARGEASSIST_ACCESS_TOKEN_TTL_S": raw})
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "OCPP_HEARTBEAT_INTERVAL_S",
+        "OCPP_RESPONSE_TIMEOUT_S",
+        "REMOTE_START_TIMEOUT_S",
+        "START_TRANSACTION_TIMEOUT_S",
+        "SESSION_SWEEP_INTERVAL_S",
+    ],
+)
+def test_charging_intervals_must_be_positive(name: str) -> None:
+    with pytest.raises(SettingsError, match=f"CHARGEASSIST_{name}"):
+        Settings.from_env({f"CHARGEASSIST_{name}": "0"})
+
+
 # --- URLs ------------------------------------------------------------------------------------
+
+
+def test_demo_ocpp_url_must_be_a_websocket_url() -> None:
+    with pytest.raises(SettingsError, match="CHARGEASSIST_DEMO_OCPP_URL"):
+        Settings.from_env({"CHARGEASSIST_DEMO_OCPP_URL": "http://127.0.0.1:8000/ocpp"})
+
 
 
 @pytest.mark.parametrize(

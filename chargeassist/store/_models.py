@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -24,9 +25,13 @@ __all__ = [
     "AppToken",
     "Base",
     "ChargePoint",
+    "ChargeSession",
+    "ConnectorStatus",
     "Counter",
     "EvseRow",
     "LocationRow",
+    "MeterValueRow",
+    "OcppTransaction",
     "Partner",
     "PaymentMethod",
     "QrCode",
@@ -181,7 +186,8 @@ class TariffRow(Base):
 
 
 class ChargePoint(Base):
-    """A charge point the CSMS accepts, with the hash of its OCPP Basic-auth password."""
+    """A charge point the CSMS accepts, with the hash of its OCPP Basic-auth password, what it said at boot
+    and its connection as last recorded by the process holding its WebSocket."""
 
     __tablename__ = "charge_points"
 
@@ -189,6 +195,137 @@ class ChargePoint(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    vendor: Mapped[str | None] = mapped_column(String(20))
+    model: Mapped[str | None] = mapped_column(String(20))
+    serial_number: Mapped[str | None] = mapped_column(String(25))
+    firmware_version: Mapped[str | None] = mapped_column(String(50))
+    booted_at: Mapped[datetime | None] = mapped_column()
+    connected: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    connected_at: Mapped[datetime | None] = mapped_column()
+    disconnected_at: Mapped[datetime | None] = mapped_column()
+    # Last message of any kind (heartbeats included); written in batches, so a few seconds behind.
+    last_seen_at: Mapped[datetime | None] = mapped_column()
+    # The process holding the WebSocket: a random id per process.
+    node_id: Mapped[str | None] = mapped_column(String(40))
+    firmware_status: Mapped[str | None] = mapped_column(String(32))
+    diagnostics_status: Mapped[str | None] = mapped_column(String(32))
+
+
+class ConnectorStatus(Base):
+    """The last StatusNotification of each OCPP connector (0 is the charge point as a whole)."""
+
+    __tablename__ = "connector_statuses"
+
+    charge_point_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("charge_points.id", ondelete="CASCADE"), primary_key=True
+    )
+    connector_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    error_code: Mapped[str] = mapped_column(String(32))
+    info: Mapped[str | None] = mapped_column(String(50))
+    vendor_error_code: Mapped[str | None] = mapped_column(String(50))
+    # The charge point's own time of the status, when it gave one.
+    status_at: Mapped[datetime | None] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ChargeSession(Base):
+    """A driver's charging session: started from an app (RemoteStartTransaction) or with an RFID card.
+
+    Money and energy are decimal text, so nothing is lost on either store. Deadlines are not stored: they
+    follow from ``requested_at``/``start_answered_at`` and the settings, so they survive a restart.
+    """
+
+    __tablename__ = "charge_sessions"
+    __table_args__ = (
+        UniqueConstraint("app_token_pk", "idempotency_key", name="uq_charge_sessions_token_idempotency"),
+        Index("ix_charge_sessions_token_pk_desc", "app_token_pk", "pk"),
+    )
+
+    pk: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(40), unique=True)
+    partner_id: Mapped[str] = mapped_column(String(40))
+    app_token_pk: Mapped[int] = mapped_column(ForeignKey("app_tokens.pk", ondelete="CASCADE"))
+    payment_method_id: Mapped[str | None] = mapped_column(String(40))
+    idempotency_key: Mapped[str | None] = mapped_column(String(255))
+    start_kind: Mapped[str] = mapped_column(String(8))
+    location_id: Mapped[str] = mapped_column(String(80))
+    evse_uid: Mapped[str] = mapped_column(String(36))
+    evse_pk: Mapped[int | None] = mapped_column(BigInteger)
+    connector_id: Mapped[str] = mapped_column(String(36))
+    charge_point_id: Mapped[str] = mapped_column(String(64))
+    ocpp_connector_id: Mapped[int] = mapped_column(Integer)
+    # The idTag sent in RemoteStartTransaction (one per session) or the RFID card's tag.
+    id_tag: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    status_reason: Mapped[str | None] = mapped_column(String(255))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    start_answered_at: Mapped[datetime | None] = mapped_column()
+    started_at: Mapped[datetime | None] = mapped_column()
+    stop_requested_at: Mapped[datetime | None] = mapped_column()
+    stopped_at: Mapped[datetime | None] = mapped_column()
+    ended_at: Mapped[datetime | None] = mapped_column()
+    transaction_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    meter_start: Mapped[int | None] = mapped_column(BigInteger)
+    meter_stop: Mapped[int | None] = mapped_column(BigInteger)
+    stop_reason: Mapped[str | None] = mapped_column(String(20))
+    tariff_id: Mapped[str | None] = mapped_column(String(80))
+    # The tariff as it was when the session started: the price agreed is the price billed.
+    tariff_document: Mapped[str | None] = mapped_column(Text)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    vat_percentage: Mapped[str | None] = mapped_column(String(16))
+    total_energy_kwh: Mapped[str | None] = mapped_column(String(40))
+    total_cost_excl_vat: Mapped[str | None] = mapped_column(String(40))
+    total_cost: Mapped[str | None] = mapped_column(String(40))
+    total_vat: Mapped[str | None] = mapped_column(String(40))
+    cost_breakdown: Mapped[str | None] = mapped_column(Text)
+    priced_at: Mapped[datetime | None] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class OcppTransaction(Base):
+    """An OCPP transaction; its primary key is the ``transactionId`` the charge point was given.
+
+    Unique on the charge point's start (connector and timestamp), so a StartTransaction sent again after a
+    reconnect gets the same id instead of a second transaction.
+    """
+
+    __tablename__ = "ocpp_transactions"
+    __table_args__ = (
+        UniqueConstraint("charge_point_id", "connector_id", "started_at", name="uq_ocpp_transactions_start"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)
+    charge_point_id: Mapped[str] = mapped_column(String(64))
+    connector_id: Mapped[int] = mapped_column(Integer)
+    id_tag: Mapped[str] = mapped_column(String(20))
+    # The idTagInfo status the charge point was answered with.
+    id_tag_status: Mapped[str] = mapped_column(String(16))
+    meter_start: Mapped[int] = mapped_column(BigInteger)
+    started_at: Mapped[datetime] = mapped_column()
+    reservation_id: Mapped[int | None] = mapped_column(BigInteger)
+    session_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    meter_stop: Mapped[int | None] = mapped_column(BigInteger)
+    stopped_at: Mapped[datetime | None] = mapped_column()
+    stop_reason: Mapped[str | None] = mapped_column(String(20))
+    stop_id_tag: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MeterValueRow(Base):
+    """One meter reading of a transaction; readings of the same instant merge, so a replay adds nothing."""
+
+    __tablename__ = "meter_values"
+
+    transaction_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("ocpp_transactions.id", ondelete="CASCADE"), primary_key=True
+    )
+    timestamp: Mapped[datetime] = mapped_column(primary_key=True)
+    energy_wh: Mapped[str | None] = mapped_column(String(40))
+    power_w: Mapped[str | None] = mapped_column(String(40))
+    current_a: Mapped[str | None] = mapped_column(String(40))
+    soc: Mapped[str | None] = mapped_column(String(40))
 
 
 class QrCode(Base):

@@ -19,9 +19,13 @@ from chargeassist.store import Base, alembic_config, upgrade
 TABLES = {
     "app_tokens",
     "charge_points",
+    "charge_sessions",
+    "connector_statuses",
     "counters",
     "evses",
     "locations",
+    "meter_values",
+    "ocpp_transactions",
     "partners",
     "payment_methods",
     "qr_codes",
