@@ -1,0 +1,64 @@
+"""Python SDK for the Charge Assist EV charging API.
+
+    from chargeassist_sdk import ChargeAssist
+
+    with ChargeAssist(api_key="...", base_url="https://charge.example.com") as client:
+        client.tokens.register("guest-room-101")
+
+:class:`ChargeAssist` blocks, :class:`AsyncChargeAssist` is the same for asyncio. Errors are exceptions
+under :class:`ChargeAssistError`; answer types live in :mod:`chargeassist_sdk.models`.
+"""
+
+from ._client import AsyncChargeAssist, ChargeAssist
+from ._core import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
+from ._errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AuthenticationError,
+    ChargeAssistError,
+    ConflictError,
+    FieldError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+    UnexpectedResponseError,
+    ValidationError,
+    WaitTimeoutError,
+)
+from ._pagination import AsyncPaginator, Page, Paginator
+from ._retry import IDEMPOTENCY_KEY, RetryPolicy
+from ._sessions import FINAL_STATUSES, SESSION_STATUSES, ChargeSession, SessionCommand
+from ._sse import ServerSentEvent
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_TIMEOUT",
+    "FINAL_STATUSES",
+    "IDEMPOTENCY_KEY",
+    "SESSION_STATUSES",
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AsyncChargeAssist",
+    "AsyncPaginator",
+    "AuthenticationError",
+    "ChargeAssist",
+    "ChargeAssistError",
+    "ChargeSession",
+    "ConflictError",
+    "FieldError",
+    "NotFoundError",
+    "Page",
+    "Paginator",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RetryPolicy",
+    "ServerError",
+    "ServerSentEvent",
+    "SessionCommand",
+    "UnexpectedResponseError",
+    "ValidationError",
+    "WaitTimeoutError",
+]

@@ -1,0 +1,135 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .access_token_response import AccessTokenResponse
+from .app_token_response import AppTokenResponse
+from .bounding_box import BoundingBox
+from .bounding_box_page import BoundingBoxPage
+from .business_details_view import BusinessDetailsView
+from .charge_card_request import ChargeCardRequest
+from .charge_point_request import ChargePointRequest
+from .charge_point_response import ChargePointResponse
+from .connector_view import ConnectorView
+from .connector_view_power_type import ConnectorViewPowerType
+from .evse_view import EvseView
+from .external_payment_method_request import ExternalPaymentMethodRequest
+from .field_error import FieldError
+from .get_operator_location_response_200 import GetOperatorLocationResponse200
+from .get_tariff_response_200 import GetTariffResponse200
+from .health_response import HealthResponse
+from .health_response_database import HealthResponseDatabase
+from .health_response_status import HealthResponseStatus
+from .list_meta import ListMeta
+from .location_summary import LocationSummary
+from .location_summary_power_types_item import LocationSummaryPowerTypesItem
+from .location_view import LocationView
+from .nearby_location import NearbyLocation
+from .nearby_location_power_types_item import NearbyLocationPowerTypesItem
+from .nearby_page import NearbyPage
+from .opening_hours_view import OpeningHoursView
+from .page_payment_method_response import PagePaymentMethodResponse
+from .page_tariff_offer_response import PageTariffOfferResponse
+from .patch_location_body import PatchLocationBody
+from .patch_location_response_200 import PatchLocationResponse200
+from .payment_method_response import PaymentMethodResponse
+from .payment_method_response_type import PaymentMethodResponseType
+from .payment_method_response_verification_status import (
+    PaymentMethodResponseVerificationStatus,
+)
+from .ping_response import PingResponse
+from .price_component_view import PriceComponentView
+from .problem import Problem
+from .put_location_body import PutLocationBody
+from .put_location_response_200 import PutLocationResponse200
+from .put_location_response_201 import PutLocationResponse201
+from .put_tariff_body import PutTariffBody
+from .put_tariff_response_200 import PutTariffResponse200
+from .put_tariff_response_201 import PutTariffResponse201
+from .qr_code_request import QrCodeRequest
+from .qr_code_response import QrCodeResponse
+from .qr_parse_request import QrParseRequest
+from .qr_parse_response import QrParseResponse
+from .regular_hours_view import RegularHoursView
+from .search_locations_in_bounding_box_power_type_type_1 import (
+    SearchLocationsInBoundingBoxPowerTypeType1,
+)
+from .search_locations_in_bounding_box_power_type_type_2_type_1 import (
+    SearchLocationsInBoundingBoxPowerTypeType2Type1,
+)
+from .search_locations_in_bounding_box_power_type_type_3_type_1 import (
+    SearchLocationsInBoundingBoxPowerTypeType3Type1,
+)
+from .search_locations_nearby_power_type_type_1 import (
+    SearchLocationsNearbyPowerTypeType1,
+)
+from .search_locations_nearby_power_type_type_2_type_1 import (
+    SearchLocationsNearbyPowerTypeType2Type1,
+)
+from .search_locations_nearby_power_type_type_3_type_1 import (
+    SearchLocationsNearbyPowerTypeType3Type1,
+)
+from .tariff_element_view import TariffElementView
+from .tariff_offer_response import TariffOfferResponse
+from .tariff_offer_response_validity import TariffOfferResponseValidity
+from .tariff_restrictions_view import TariffRestrictionsView
+from .tariff_view import TariffView
+
+__all__ = (
+    "AccessTokenResponse",
+    "AppTokenResponse",
+    "BoundingBox",
+    "BoundingBoxPage",
+    "BusinessDetailsView",
+    "ChargeCardRequest",
+    "ChargePointRequest",
+    "ChargePointResponse",
+    "ConnectorView",
+    "ConnectorViewPowerType",
+    "EvseView",
+    "ExternalPaymentMethodRequest",
+    "FieldError",
+    "GetOperatorLocationResponse200",
+    "GetTariffResponse200",
+    "HealthResponse",
+    "HealthResponseDatabase",
+    "HealthResponseStatus",
+    "ListMeta",
+    "LocationSummary",
+    "LocationSummaryPowerTypesItem",
+    "LocationView",
+    "NearbyLocation",
+    "NearbyLocationPowerTypesItem",
+    "NearbyPage",
+    "OpeningHoursView",
+    "PagePaymentMethodResponse",
+    "PageTariffOfferResponse",
+    "PatchLocationBody",
+    "PatchLocationResponse200",
+    "PaymentMethodResponse",
+    "PaymentMethodResponseType",
+    "PaymentMethodResponseVerificationStatus",
+    "PingResponse",
+    "PriceComponentView",
+    "Problem",
+    "PutLocationBody",
+    "PutLocationResponse200",
+    "PutLocationResponse201",
+    "PutTariffBody",
+    "PutTariffResponse200",
+    "PutTariffResponse201",
+    "QrCodeRequest",
+    "QrCodeResponse",
+    "QrParseRequest",
+    "QrParseResponse",
+    "RegularHoursView",
+    "SearchLocationsInBoundingBoxPowerTypeType1",
+    "SearchLocationsInBoundingBoxPowerTypeType2Type1",
+    "SearchLocationsInBoundingBoxPowerTypeType3Type1",
+    "SearchLocationsNearbyPowerTypeType1",
+    "SearchLocationsNearbyPowerTypeType2Type1",
+    "SearchLocationsNearbyPowerTypeType3Type1",
+    "TariffElementView",
+    "TariffOfferResponse",
+    "TariffOfferResponseValidity",
+    "TariffRestrictionsView",
+    "TariffView",
+)

@@ -1,0 +1,20 @@
+from typing import Literal
+
+SearchLocationsInBoundingBoxPowerTypeType2Type1 = Literal["AC", "DC"]
+
+SEARCH_LOCATIONS_IN_BOUNDING_BOX_POWER_TYPE_TYPE_2_TYPE_1_VALUES: set[
+    SearchLocationsInBoundingBoxPowerTypeType2Type1
+] = {
+    "AC",
+    "DC",
+}
+
+
+def check_search_locations_in_bounding_box_power_type_type_2_type_1(
+    value: str,
+) -> SearchLocationsInBoundingBoxPowerTypeType2Type1:
+    if value in SEARCH_LOCATIONS_IN_BOUNDING_BOX_POWER_TYPE_TYPE_2_TYPE_1_VALUES:
+        return value
+    raise TypeError(
+        f"Unexpected value {value!r}. Expected one of {SEARCH_LOCATIONS_IN_BOUNDING_BOX_POWER_TYPE_TYPE_2_TYPE_1_VALUES!r}"
+    )
