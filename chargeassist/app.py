@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
-from collections.abc import AsyncIterator
+import os
+import tempfile
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
 from litestar import Litestar, Request
 from litestar.config.compression import CompressionConfig
@@ -30,8 +34,13 @@ from chargeassist.api import (
 from chargeassist.api._auth import Principal, principal_of
 from chargeassist.api._errors import ApiError, request_id_of
 from chargeassist.api._wire import ServicesDep, api_error
+from chargeassist.api.sessions import SessionController
+from chargeassist.csms import CentralSystem, InProcessCommandBus
 from chargeassist.services import ServiceError, Services
 from chargeassist.settings import Settings
+
+if TYPE_CHECKING:
+    from chargeassist.simulator import Fleet
 
 __all__ = ["app_from_env", "create_app"]
 
@@ -62,21 +71,89 @@ def _provide_services(state: State) -> Services:
     return services
 
 
+_DEFAULT_DEMO_OCPP_URL = "ws://127.0.0.1:8000/ocpp"
+
+
+@contextlib.contextmanager
+def _demo_fleet_claim(url: str) -> Iterator[bool]:
+    """Whether this process runs the demo fleet: with several workers, only the one holding a lock file."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - no flock: one worker is all there is
+        yield True
+        return
+    name = "chargeassist-demo-fleet-" + hashlib.sha256(url.encode()).hexdigest()[:12] + ".lock"
+    handle: IO[str] = open(os.path.join(tempfile.gettempdir(), name), "a")  # noqa: SIM115
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield False
+            return
+        yield True
+    finally:
+        handle.close()
+
+
+async def _start_demo_fleet(settings: Settings) -> Fleet:
+    """Simulated charge points for the demo charge points, connecting to this server's own port."""
+    from chargeassist.services._seed import DEMO_CHARGE_POINT_PASSWORD, DEMO_CHARGE_POINTS
+    from chargeassist.simulator import Fleet, StationConfig
+
+    url = settings.demo_ocpp_url or _DEFAULT_DEMO_OCPP_URL
+    fleet = Fleet(
+        [
+            StationConfig(
+                charge_point_id=charge_point_id,
+                url=url,
+                password=DEMO_CHARGE_POINT_PASSWORD,
+                connector_count=len(evses),
+                vendor="ChargeAssist",
+                model="Demo Wallbox",
+                serial=charge_point_id,
+                meter_interval_s=5.0,
+                auto_unplug_s=15.0,
+                reconnect_initial_s=0.5,
+                reconnect_max_s=5.0,
+                log_limit=50,
+            )
+            for charge_point_id, evses in DEMO_CHARGE_POINTS.items()
+        ]
+    )
+    await fleet.start()
+    _log.info("demo fleet: %d simulated charge points connecting to %s", len(fleet.stations), url)
+    return fleet
+
+
 def create_app(settings: Settings, *, services: Services | None = None) -> Litestar:
     """The whole service as one ASGI app. The store must be migrated (``chargeassist db upgrade``)."""
-    the_services = services or Services.create(settings)
+    if services is None:
+        bus = InProcessCommandBus()
+        the_services = Services.create(settings, commands=bus)
+    else:
+        the_services = services
+        commands = services.sessions.commands
+        bus = commands if isinstance(commands, InProcessCommandBus) else InProcessCommandBus()
+    central = CentralSystem(the_services, bus.registry, settings)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await the_services.start()
-        if settings.demo:
-            from chargeassist.services._seed import seed_demo
+        fleet: Fleet | None = None
+        with contextlib.ExitStack() as stack:
+            if settings.demo:
+                from chargeassist.services._seed import seed_demo
 
-            await seed_demo(the_services)
-        try:
-            yield
-        finally:
-            await the_services.stop()
+                await seed_demo(the_services)
+                if stack.enter_context(_demo_fleet_claim(settings.demo_ocpp_url or _DEFAULT_DEMO_OCPP_URL)):
+                    fleet = await _start_demo_fleet(settings)
+            try:
+                yield
+            finally:
+                if fleet is not None:
+                    await fleet.stop()
+                await central.stop()
+                await the_services.stop()
 
     openapi = OpenAPIConfig(
         title="Charge Assist",
@@ -105,6 +182,8 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Lites
             LocationController,
             QrController,
             OperatorController,
+            SessionController,
+            central.route_handler(),
         ],
         dependencies={
             "services": Provide(_provide_services, sync_to_thread=False),
@@ -115,7 +194,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Lites
             DefineMiddleware(AuthMiddleware, exclude=["^/schema", "^/v1/health$", "^/ocpp/"]),
         ],
         exception_handlers={**exception_handlers, ServiceError: _service_error_handler},
-        state=State({"services": the_services, "settings": settings}),
+        state=State({"services": the_services, "settings": settings, "central": central}),
         lifespan=[lifespan],
         openapi_config=openapi,
         compression_config=CompressionConfig(backend="gzip", minimum_size=4096),

@@ -44,6 +44,9 @@ def serve(host: str, port: int, demo: bool, server: str, workers: int) -> None:
     """Run the API and the CSMS (migrating the store first)."""
     if demo:
         os.environ["CHARGEASSIST_DEMO"] = "true"
+    # The demo charge points connect to this server (the variable reaches every worker process).
+    local_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    os.environ.setdefault("CHARGEASSIST_DEMO_OCPP_URL", f"ws://{local_host}:{port}/ocpp")
     settings = _settings()
     from chargeassist.store import upgrade
 

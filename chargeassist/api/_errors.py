@@ -89,6 +89,7 @@ _TITLES = {
     500: "Internal Server Error",
     502: "Bad Gateway",
     503: "Service Unavailable",
+    504: "Gateway Timeout",
 }
 
 
@@ -244,7 +245,9 @@ _DESCRIPTIONS = {
     422: "Understood but cannot be carried out.",
     429: "Too many requests; retry after `Retry-After`.",
     500: "The server failed.",
+    502: "A dependency (such as the charge point) answered with an error.",
     503: "A dependency (such as the charge point) is unavailable.",
+    504: "A dependency (such as the charge point) did not answer in time.",
 }
 
 

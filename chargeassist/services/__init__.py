@@ -1,15 +1,36 @@
 """Services: the behaviour behind the API, over the store. Handlers stay thin and call these."""
 
 from ._access_tokens import AccessTokenClaims, AccessTokenService, MintedAccessToken
-from ._charge_points import ChargePointService, hash_password, verify_password
+from ._batch import BatchWriter
+from ._charge_points import (
+    ChargePointService,
+    ChargePointView,
+    ConnectorView,
+    EvseLink,
+    hash_password,
+    ocpi_status,
+    verify_password,
+)
+from ._commands import ChargePointCommand, CommandBus, CommandOutcome, OfflineCommandBus
 from ._container import Services
 from ._errors import ServiceError
+from ._events import InProcessSessionEvents, SessionEventBus, SessionUpdate, Subscription
 from ._location_index import ConnectorFacet, IndexedLocation, LocationIndex, SearchFilters
 from ._location_views import LocationSummary, LocationView, build_location_view
 from ._locations import LocationService, StoredLocation, evse_id_key
 from ._paging import ContinuationCodec, InvalidContinuationToken
 from ._partners import CreatedPartner, PartnerIdentity, PartnerService, hash_api_key
 from ._qr import QrResolution, QrService
+from ._sessions import (
+    CostLine,
+    DataPoint,
+    IdTagStatus,
+    SessionFilters,
+    SessionService,
+    SessionView,
+    StartedTransaction,
+    StartRequest,
+)
 from ._tariffs import TariffOffer, TariffService, TariffValidity, TariffView, build_tariff_view
 from ._wallet import AppTokenRecord, WalletService, card_hints, normalize_visual_number
 
@@ -17,10 +38,21 @@ __all__ = [
     "AccessTokenClaims",
     "AccessTokenService",
     "AppTokenRecord",
+    "BatchWriter",
+    "ChargePointCommand",
     "ChargePointService",
+    "ChargePointView",
+    "CommandBus",
+    "CommandOutcome",
     "ConnectorFacet",
+    "ConnectorView",
     "ContinuationCodec",
+    "CostLine",
     "CreatedPartner",
+    "DataPoint",
+    "EvseLink",
+    "IdTagStatus",
+    "InProcessSessionEvents",
     "IndexedLocation",
     "InvalidContinuationToken",
     "LocationIndex",
@@ -28,6 +60,7 @@ __all__ = [
     "LocationSummary",
     "LocationView",
     "MintedAccessToken",
+    "OfflineCommandBus",
     "PartnerIdentity",
     "PartnerService",
     "QrResolution",
@@ -35,7 +68,15 @@ __all__ = [
     "SearchFilters",
     "ServiceError",
     "Services",
+    "SessionEventBus",
+    "SessionFilters",
+    "SessionService",
+    "SessionUpdate",
+    "SessionView",
+    "StartRequest",
+    "StartedTransaction",
     "StoredLocation",
+    "Subscription",
     "TariffOffer",
     "TariffService",
     "TariffValidity",
@@ -48,5 +89,6 @@ __all__ = [
     "hash_api_key",
     "hash_password",
     "normalize_visual_number",
+    "ocpi_status",
     "verify_password",
 ]

@@ -6,18 +6,23 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from chargeassist.settings import JwtKey, Settings
 from chargeassist.store import Database
 
 from ._access_tokens import AccessTokenService
+from ._batch import BatchWriter
 from ._charge_points import ChargePointService
+from ._commands import CommandBus, OfflineCommandBus
+from ._events import InProcessSessionEvents, SessionEventBus
 from ._location_index import LocationIndex
 from ._locations import LocationService
 from ._paging import ContinuationCodec
 from ._partners import PartnerService
 from ._qr import QrService
 from ._secrets import load_or_create_secret
+from ._sessions import SessionService
 from ._tariffs import TariffService
 from ._wallet import WalletService
 
@@ -38,24 +43,61 @@ class Services:
     tariffs: TariffService
     qr: QrService
     charge_points: ChargePointService
+    sessions: SessionService
+    writer: BatchWriter
     access_tokens: AccessTokenService | None = None
     continuation: ContinuationCodec | None = None
     _refresher: asyncio.Task[None] | None = None
 
     @classmethod
-    def create(cls, settings: Settings, db: Database | None = None) -> Services:
-        """Wire the services; nothing touches the store until :meth:`start`."""
+    def create(
+        cls,
+        settings: Settings,
+        db: Database | None = None,
+        *,
+        commands: CommandBus | None = None,
+        events: SessionEventBus | None = None,
+    ) -> Services:
+        """Wire the services; nothing touches the store until :meth:`start`.
+
+        ``commands`` reaches charge points (default: none is reachable, as in command-line tools; the app
+        passes the CSMS's bus); ``events`` carries session updates (default: in this process only).
+        """
         database = db or Database(settings.database_url)
         locations = LocationService(database, LocationIndex())
+        writer = BatchWriter(database)
+        tariffs = TariffService(database)
+        bus = commands or OfflineCommandBus()
+        charge_points = ChargePointService(
+            database,
+            locations=locations,
+            writer=writer,
+            commands=bus,
+            command_timeout_s=settings.ocpp_response_timeout_s,
+            # A charge point silent for two heartbeat intervals and a minute is taken for gone.
+            liveness_window=timedelta(seconds=2 * settings.ocpp_heartbeat_interval_s + 60),
+        )
+        sessions = SessionService(
+            database,
+            settings=settings,
+            locations=locations,
+            tariffs=tariffs,
+            charge_points=charge_points,
+            commands=bus,
+            events=events or InProcessSessionEvents(),
+            writer=writer,
+        )
         return cls(
             settings=settings,
             db=database,
             partners=PartnerService(database, cache_ttl_s=settings.partner_cache_ttl_s),
             wallet=WalletService(database),
             locations=locations,
-            tariffs=TariffService(database),
+            tariffs=tariffs,
             qr=QrService(database, locations, settings.public_base_url),
-            charge_points=ChargePointService(database),
+            charge_points=charge_points,
+            sessions=sessions,
+            writer=writer,
         )
 
     async def start(self) -> None:
@@ -71,6 +113,8 @@ class Services:
         _log.info("search index loaded: %d locations", loaded)
         if self.settings.search_refresh_interval_s > 0:
             self._refresher = asyncio.create_task(self._follow_changes(), name="search-index-refresh")
+        await self.writer.start()
+        await self.sessions.start(self.continuation)
 
     async def _follow_changes(self) -> None:
         while True:
@@ -83,6 +127,8 @@ class Services:
 
     async def stop(self) -> None:
         """Stop background work and close the store."""
+        await self.sessions.stop()
+        await self.writer.stop()
         if self._refresher is not None:
             self._refresher.cancel()
             with contextlib.suppress(asyncio.CancelledError):

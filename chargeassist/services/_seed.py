@@ -9,11 +9,28 @@ from chargeassist.demo import HOTEL_LOCATION_ID, demo_locations, demo_tariffs
 
 from ._container import Services
 
-__all__ = ["DEMO_OPERATOR_KEY", "DEMO_PARTNER_KEY", "HOTEL_PARTNER_KEY", "seed_demo"]
+__all__ = [
+    "DEMO_CHARGE_POINTS",
+    "DEMO_CHARGE_POINT_PASSWORD",
+    "DEMO_OPERATOR_KEY",
+    "DEMO_PARTNER_KEY",
+    "HOTEL_PARTNER_KEY",
+    "seed_demo",
+]
 
 DEMO_PARTNER_KEY = "demo-partner-key"
 DEMO_OPERATOR_KEY = "demo-operator-key"
 HOTEL_PARTNER_KEY = "demo-hotel-key"
+DEMO_CHARGE_POINT_PASSWORD = "demo-charge-point-password"  # noqa: S105 - a well-known demo value
+"""The OCPP password of every demo charge point (demo mode only)."""
+DEMO_CHARGE_POINTS: dict[str, tuple[str, ...]] = {
+    "DEMO-HOTEL-1": ("NL-GFX-EHOTELAMSTEL-1", "NL-GFX-EHOTELAMSTEL-2"),
+    "DEMO-HOTEL-2": ("NL-GFX-EHOTELAMSTEL-3", "NL-GFX-EHOTELAMSTEL-4"),
+    "DEMO-NL-1": ("NL-GFX-E000001-1", "NL-GFX-E000001-2"),
+    "DEMO-NL-2": ("NL-GFX-E000002-1", "NL-GFX-E000002-2"),
+    "DEMO-BE-5": ("BE-GFX-E000005-1", "BE-GFX-E000005-2"),
+}
+"""Demo charge points and their EVSEs in connector order; the demo fleet simulates them."""
 
 _log = logging.getLogger("chargeassist.demo")
 
@@ -33,4 +50,6 @@ async def seed_demo(services: Services) -> None:
             location = {**location, "restricted_to_partners": [hotel.partner_id, partner.partner_id]}
         locations.append(location)
     count = await services.locations.bulk_put(locations)
-    _log.info("demo data: %d locations, %d tariffs", count, len(tariffs))
+    for charge_point_id, evse_uids in DEMO_CHARGE_POINTS.items():
+        await services.charge_points.put(charge_point_id, DEMO_CHARGE_POINT_PASSWORD, evse_uids)
+    _log.info("demo data: %d locations, %d tariffs, %d charge points", count, len(tariffs), len(DEMO_CHARGE_POINTS))

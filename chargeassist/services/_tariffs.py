@@ -215,6 +215,17 @@ class TariffService:
             document = await session.scalar(select(TariffRow.document).where(TariffRow.id == tariff_id))
         return decode_tariff(document) if document is not None else None
 
+    async def first_of(self, tariff_ids: Sequence[str] | None) -> tuple[str, Tariff] | None:
+        """The first of ``tariff_ids`` that is stored and valid (how a connector's tariff is chosen)."""
+        for tariff_id in tariff_ids or ():
+            try:
+                tariff = await self.find(tariff_id)
+            except (TariffValidationError, msgspec.DecodeError):
+                continue
+            if tariff is not None:
+                return tariff_id, tariff
+        return None
+
     async def get(self, tariff_id: str) -> Tariff:
         """The stored tariff; 404 otherwise."""
         tariff = await self.find(tariff_id)

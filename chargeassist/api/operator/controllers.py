@@ -3,21 +3,39 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, Response, delete, get, patch, post, put
-from litestar.params import FromPath, JSONBody, PathParameter
+from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from chargeassist import qr
 from chargeassist.domain.tariffs import encode_tariff
+from chargeassist.services import ChargePointView, InvalidContinuationToken
 
 from .._auth import require_operator
 from .._errors import ApiError, problem_responses
-from .._wire import ServicesDep
+from .._wire import ListMeta, Page, ServicesDep
 
-__all__ = ["ChargePointRequest", "OperatorController", "QrCodeRequest", "QrCodeResponse"]
+__all__ = [
+    "ChangeAvailabilityCommand",
+    "ChangeConfigurationCommand",
+    "ChargePointRequest",
+    "ChargePointStateResponse",
+    "CommandResponse",
+    "ConnectorStateResponse",
+    "GetConfigurationCommand",
+    "OperatorController",
+    "QrCodeRequest",
+    "QrCodeResponse",
+    "ResetCommand",
+    "TriggerMessageCommand",
+    "UnlockConnectorCommand",
+]
+
+ChargePointIdPath = Annotated[str, PathParameter(min_length=1, max_length=48, pattern=r"^[A-Za-z0-9._:-]+$")]
+_COMMAND_ERRORS = problem_responses(403, 404, 502, 503, 504)
 
 _OCPI_JSON = "application/json"
 
@@ -34,6 +52,125 @@ class ChargePointResponse(msgspec.Struct, kw_only=True, rename="camel"):
 
     id: str
     evses: list[str]
+
+
+class ConnectorStateResponse(msgspec.Struct, kw_only=True, rename="camel"):
+    """The last StatusNotification of an OCPP connector (0 is the charge point as a whole)."""
+
+    connector_id: int
+    status: str
+    error_code: str
+    info: str | None
+    vendor_error_code: str | None
+    status_time: datetime | None
+    """The charge point's own time of the status."""
+    updated_time: datetime
+    evse_uid: str | None
+
+
+class ChargePointStateResponse(msgspec.Struct, kw_only=True, rename="camel"):
+    """A charge point as the CSMS knows it: connection, boot information and connector statuses."""
+
+    id: str
+    evses: list[str]
+    connected: bool
+    connected_time: datetime | None
+    disconnected_time: datetime | None
+    last_seen_time: datetime | None
+    """Last message of any kind (heartbeats included), written every few seconds."""
+    boot_time: datetime | None
+    vendor: str | None
+    model: str | None
+    serial_number: str | None
+    firmware_version: str | None
+    firmware_status: str | None
+    diagnostics_status: str | None
+    connectors: list[ConnectorStateResponse]
+
+
+def _state(view: ChargePointView) -> ChargePointStateResponse:
+    return ChargePointStateResponse(
+        id=view.id,
+        evses=view.evses,
+        connected=view.connected,
+        connected_time=view.connected_at,
+        disconnected_time=view.disconnected_at,
+        last_seen_time=view.last_seen_at,
+        boot_time=view.booted_at,
+        vendor=view.vendor,
+        model=view.model,
+        serial_number=view.serial_number,
+        firmware_version=view.firmware_version,
+        firmware_status=view.firmware_status,
+        diagnostics_status=view.diagnostics_status,
+        connectors=[
+            ConnectorStateResponse(
+                connector_id=c.connector_id,
+                status=c.status,
+                error_code=c.error_code,
+                info=c.info,
+                vendor_error_code=c.vendor_error_code,
+                status_time=c.status_at,
+                updated_time=c.updated_at,
+                evse_uid=c.evse_uid,
+            )
+            for c in view.connectors
+        ],
+    )
+
+
+class CommandResponse(msgspec.Struct, kw_only=True, rename="camel"):
+    """The charge point's answer (its OCPP 1.6 CALLRESULT payload, as sent)."""
+
+    charge_point_id: str
+    command: str
+    result: dict[str, Any]
+
+
+class ResetCommand(msgspec.Struct, kw_only=True, rename="camel"):
+    """Reset the charge point."""
+
+    type: Literal["Hard", "Soft"]
+
+
+class UnlockConnectorCommand(msgspec.Struct, kw_only=True, rename="camel"):
+    """Unlock a connector's cable."""
+
+    connector_id: Annotated[int, msgspec.Meta(ge=1)]
+
+
+class ChangeAvailabilityCommand(msgspec.Struct, kw_only=True, rename="camel"):
+    """Take a connector (0: the whole charge point) out of service or back."""
+
+    connector_id: Annotated[int, msgspec.Meta(ge=0)]
+    type: Literal["Inoperative", "Operative"]
+
+
+class TriggerMessageCommand(msgspec.Struct, kw_only=True, rename="camel"):
+    """Ask the charge point to send a message now."""
+
+    requested_message: Literal[
+        "BootNotification",
+        "DiagnosticsStatusNotification",
+        "FirmwareStatusNotification",
+        "Heartbeat",
+        "MeterValues",
+        "StatusNotification",
+    ]
+    connector_id: Annotated[int, msgspec.Meta(ge=0)] | None = None
+
+
+class GetConfigurationCommand(msgspec.Struct, kw_only=True, rename="camel"):
+    """Read configuration keys (all of them when ``key`` is left out)."""
+
+    key: list[Annotated[str, msgspec.Meta(min_length=1, max_length=50)]] | None = None
+
+
+class ChangeConfigurationCommand(msgspec.Struct, kw_only=True, rename="camel"):
+    """Set one configuration key."""
+
+    key: Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
+    value: Annotated[str, msgspec.Meta(max_length=500)]
 
 
 class QrCodeRequest(msgspec.Struct, kw_only=True, rename="camel"):
@@ -153,12 +290,138 @@ class OperatorController(Controller):
     async def put_charge_point(
         self,
         services: ServicesDep,
-        charge_point_id: Annotated[str, PathParameter(min_length=1, max_length=48, pattern=r"^[A-Za-z0-9._:-]+$")],
+        charge_point_id: ChargePointIdPath,
         data: JSONBody[ChargePointRequest],
     ) -> Response[ChargePointResponse]:
         created = await services.charge_points.put(charge_point_id, data.password, data.evses)
         body = ChargePointResponse(id=charge_point_id, evses=await services.charge_points.evse_uids(charge_point_id))
         return Response(body, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
+
+    @get(
+        "/charge-points",
+        operation_id="listChargePoints",
+        summary="Charge points: connection, last heartbeat, boot information, connector statuses",
+        responses=problem_responses(403),
+    )
+    async def list_charge_points(
+        self,
+        services: ServicesDep,
+        page_size: Annotated[int, QueryParameter(name="pageSize", ge=1, le=500)] = 100,
+        continuation_token: Annotated[str | None, QueryParameter(name="continuationToken", max_length=512)] = None,
+    ) -> Page[ChargePointStateResponse]:
+        codec = services.continuation
+        assert codec is not None
+        fingerprint = codec.fingerprint("charge-points", page_size)
+        offset = 0
+        if continuation_token is not None:
+            try:
+                (offset,) = codec.decode(continuation_token, fingerprint)
+            except (InvalidContinuationToken, ValueError) as exc:
+                raise ApiError.bad_field(
+                    "continuationToken", "not valid for this query", code="invalid_continuation_token"
+                ) from exc
+        views, total = await services.charge_points.list_views(offset=offset, limit=page_size)
+        following = offset + len(views)
+        more = following < total
+        return Page(
+            data=[_state(v) for v in views],
+            meta=ListMeta(
+                count=len(views),
+                has_more_data=more,
+                continuation_token=codec.encode((following,), fingerprint) if more else None,
+            ),
+        )
+
+    @get(
+        "/charge-points/{charge_point_id:str}",
+        operation_id="getChargePoint",
+        summary="A charge point: connection, last heartbeat, boot information, connector statuses",
+        responses=problem_responses(403, 404),
+    )
+    async def get_charge_point(
+        self, services: ServicesDep, charge_point_id: ChargePointIdPath
+    ) -> ChargePointStateResponse:
+        return _state(await services.charge_points.view(charge_point_id))
+
+    @post(
+        "/charge-points/{charge_point_id:str}/commands/reset",
+        operation_id="resetChargePoint",
+        summary="Send Reset",
+        status_code=HTTP_200_OK,
+        responses=_COMMAND_ERRORS,
+    )
+    async def reset(
+        self, services: ServicesDep, charge_point_id: ChargePointIdPath, data: JSONBody[ResetCommand]
+    ) -> CommandResponse:
+        result = await services.charge_points.reset(charge_point_id, data.type)
+        return CommandResponse(charge_point_id=charge_point_id, command="Reset", result=result)
+
+    @post(
+        "/charge-points/{charge_point_id:str}/commands/unlock-connector",
+        operation_id="unlockConnector",
+        summary="Send UnlockConnector",
+        status_code=HTTP_200_OK,
+        responses=_COMMAND_ERRORS,
+    )
+    async def unlock_connector(
+        self, services: ServicesDep, charge_point_id: ChargePointIdPath, data: JSONBody[UnlockConnectorCommand]
+    ) -> CommandResponse:
+        result = await services.charge_points.unlock_connector(charge_point_id, data.connector_id)
+        return CommandResponse(charge_point_id=charge_point_id, command="UnlockConnector", result=result)
+
+    @post(
+        "/charge-points/{charge_point_id:str}/commands/change-availability",
+        operation_id="changeAvailability",
+        summary="Send ChangeAvailability",
+        status_code=HTTP_200_OK,
+        responses=_COMMAND_ERRORS,
+    )
+    async def change_availability(
+        self, services: ServicesDep, charge_point_id: ChargePointIdPath, data: JSONBody[ChangeAvailabilityCommand]
+    ) -> CommandResponse:
+        result = await services.charge_points.change_availability(charge_point_id, data.connector_id, data.type)
+        return CommandResponse(charge_point_id=charge_point_id, command="ChangeAvailability", result=result)
+
+    @post(
+        "/charge-points/{charge_point_id:str}/commands/trigger-message",
+        operation_id="triggerMessage",
+        summary="Send TriggerMessage",
+        status_code=HTTP_200_OK,
+        responses=_COMMAND_ERRORS,
+    )
+    async def trigger_message(
+        self, services: ServicesDep, charge_point_id: ChargePointIdPath, data: JSONBody[TriggerMessageCommand]
+    ) -> CommandResponse:
+        result = await services.charge_points.trigger_message(
+            charge_point_id, data.requested_message, data.connector_id
+        )
+        return CommandResponse(charge_point_id=charge_point_id, command="TriggerMessage", result=result)
+
+    @post(
+        "/charge-points/{charge_point_id:str}/commands/get-configuration",
+        operation_id="getConfiguration",
+        summary="Send GetConfiguration",
+        status_code=HTTP_200_OK,
+        responses=_COMMAND_ERRORS,
+    )
+    async def get_configuration(
+        self, services: ServicesDep, charge_point_id: ChargePointIdPath, data: JSONBody[GetConfigurationCommand]
+    ) -> CommandResponse:
+        result = await services.charge_points.get_configuration(charge_point_id, data.key)
+        return CommandResponse(charge_point_id=charge_point_id, command="GetConfiguration", result=result)
+
+    @post(
+        "/charge-points/{charge_point_id:str}/commands/change-configuration",
+        operation_id="changeConfiguration",
+        summary="Send ChangeConfiguration",
+        status_code=HTTP_200_OK,
+        responses=_COMMAND_ERRORS,
+    )
+    async def change_configuration(
+        self, services: ServicesDep, charge_point_id: ChargePointIdPath, data: JSONBody[ChangeConfigurationCommand]
+    ) -> CommandResponse:
+        result = await services.charge_points.change_configuration(charge_point_id, data.key, data.value)
+        return CommandResponse(charge_point_id=charge_point_id, command="ChangeConfiguration", result=result)
 
     @post(
         "/qr-codes",

@@ -1,0 +1,188 @@
+"""Charging sessions: start, status, stop, history, and a stream of status changes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, Response, get, post
+from litestar.params import FromPath, HeaderParameter, JSONBody, PathParameter, QueryParameter
+from litestar.response import ServerSentEvent, ServerSentEventMessage
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from chargeassist.domain.sessions import FINAL_STATUSES, SessionStatus
+from chargeassist.services import AppTokenRecord, Services, SessionFilters, StartRequest
+
+from .._auth import Principal
+from .._errors import ApiError, problem_responses
+from .._wire import ListMeta, Page, PrincipalDep, ServicesDep
+from .schemas import SessionResponse, StartSessionRequest, StartSessionResponse, session_response
+
+__all__ = ["SessionController"]
+
+AppTokenPath = Annotated[
+    str, PathParameter(description="The app token: any opaque string", min_length=1, max_length=255)
+]
+SessionIdPath = Annotated[str, PathParameter(description="The chargeSessionId", min_length=1, max_length=40)]
+_KEEP_ALIVE_S = 15.0
+_encoder = msgspec.json.Encoder()
+
+
+async def _token(services: Services, principal: Principal, app_token: str) -> AppTokenRecord:
+    principal.check_app_token(app_token)
+    return await services.wallet.get(principal.partner_id, app_token)
+
+
+class SessionController(Controller):
+    """The charging sessions of one app token."""
+
+    path = "/v1/tokens/{app_token:str}/sessions"
+    tags = ["sessions"]
+
+    @post(
+        operation_id="startSession",
+        summary="Start charging: answers at once, the charge point is asked in the background",
+        description="Refusals, each with its `code`: `payment_method_not_in_wallet` and "
+        "`payment_method_not_valid` (422); `location_not_found` (also for a closed-loop location of other "
+        "partners), `evse_not_found`, `connector_not_found` (404); `evse_not_remote_startable`, "
+        "`session_already_active`, `evse_not_available`, `idempotency_key_reused` (409); "
+        "`charge_point_offline` (503). With an `Idempotency-Key` the same key returns the same session.",
+        status_code=HTTP_201_CREATED,
+        responses=problem_responses(403, 404, 409, 422, 503),
+    )
+    async def start(
+        self,
+        services: ServicesDep,
+        principal: PrincipalDep,
+        app_token: AppTokenPath,
+        data: JSONBody[StartSessionRequest],
+        idempotency_key: Annotated[
+            str | None,
+            HeaderParameter(
+                name="Idempotency-Key",
+                min_length=1,
+                max_length=255,
+                description="Makes retries safe: a repeated key returns the session it created.",
+            ),
+        ] = None,
+    ) -> Response[StartSessionResponse]:
+        token = await _token(services, principal, app_token)
+        request = StartRequest(
+            location_id=data.location_id,
+            evse_uid=data.evse_uid,
+            connector_id=data.connector_id,
+            payment_method_id=data.payment_method_id,
+        )
+        view, replayed = await services.sessions.start_session(token, request, idempotency_key=idempotency_key)
+        body = StartSessionResponse(
+            charge_session_id=view.id, status=view.status, next_status_call=view.next_status_call
+        )
+        headers = {"Idempotent-Replayed": "true"} if replayed else None
+        return Response(body, status_code=HTTP_201_CREATED, headers=headers)
+
+    @get(
+        operation_id="listSessions",
+        summary="Session history, newest first",
+        responses=problem_responses(403, 404),
+    )
+    async def history(
+        self,
+        services: ServicesDep,
+        principal: PrincipalDep,
+        app_token: AppTokenPath,
+        status: Annotated[list[SessionStatus] | None, QueryParameter(name="status")] = None,
+        requested_from: Annotated[
+            datetime | None, QueryParameter(name="from", description="Sessions requested at or after this time")
+        ] = None,
+        requested_to: Annotated[
+            datetime | None, QueryParameter(name="to", description="Sessions requested before this time")
+        ] = None,
+        payment_method_id: Annotated[str | None, QueryParameter(name="paymentMethodId", max_length=40)] = None,
+        page_size: Annotated[int, QueryParameter(name="pageSize", ge=1, le=100)] = 20,
+        continuation_token: Annotated[str | None, QueryParameter(name="continuationToken", max_length=512)] = None,
+    ) -> Page[SessionResponse]:
+        token = await _token(services, principal, app_token)
+        for name, moment in (("from", requested_from), ("to", requested_to)):
+            if moment is not None and moment.tzinfo is None:
+                raise ApiError.bad_field(name, "give a time zone (e.g. 2025-01-06T08:00:00Z)")
+        filters = SessionFilters(
+            statuses=tuple(dict.fromkeys(status or ())),
+            requested_from=requested_from,
+            requested_to=requested_to,
+            payment_method_id=payment_method_id,
+        )
+        views, next_token = await services.sessions.history(
+            token, filters, page_size=page_size, continuation_token=continuation_token
+        )
+        return Page(
+            data=[session_response(v) for v in views],
+            meta=ListMeta(count=len(views), has_more_data=next_token is not None, continuation_token=next_token),
+        )
+
+    @get(
+        "/{charge_session_id:str}",
+        operation_id="getSession",
+        summary="A session's status, energy, cost and meter data",
+        responses=problem_responses(403, 404),
+    )
+    async def get_session(
+        self, services: ServicesDep, principal: PrincipalDep, app_token: AppTokenPath, charge_session_id: SessionIdPath
+    ) -> SessionResponse:
+        token = await _token(services, principal, app_token)
+        return session_response(await services.sessions.get(token, charge_session_id))
+
+    @post(
+        "/{charge_session_id:str}/stop",
+        operation_id="stopSession",
+        summary="Stop charging (or cancel a session that has not started); answers with the new status",
+        status_code=HTTP_200_OK,
+        responses=problem_responses(403, 404),
+    )
+    async def stop(
+        self, services: ServicesDep, principal: PrincipalDep, app_token: AppTokenPath, charge_session_id: SessionIdPath
+    ) -> SessionResponse:
+        token = await _token(services, principal, app_token)
+        return session_response(await services.sessions.stop_session(token, charge_session_id))
+
+    @get(
+        "/{charge_session_id:str}/events",
+        operation_id="streamSessionEvents",
+        summary="Server-sent events: the session now, then each change, until it ends",
+        description="Each `status` event carries the session as `getSession` returns it (without meter data). "
+        "Comments keep the connection alive every 15 s. The stream ends after a final status.",
+        responses=problem_responses(403, 404),
+        media_type="text/event-stream",
+    )
+    async def events(
+        self,
+        services: ServicesDep,
+        principal: PrincipalDep,
+        app_token: AppTokenPath,
+        charge_session_id: FromPath[str],
+    ) -> ServerSentEvent:
+        token = await _token(services, principal, app_token)
+        await services.sessions.get(token, charge_session_id)  # 404 before the stream starts
+        return ServerSentEvent(_stream(services, token, charge_session_id))
+
+
+async def _stream(services: Services, token: AppTokenRecord, session_id: str) -> AsyncIterator[ServerSentEventMessage]:
+    sessions = services.sessions
+    async with sessions.follow(token, session_id) as (view, subscription):
+        sent = 0
+        last: str | None = None
+        while True:
+            if view.status != last:
+                last = view.status
+                body = session_response(view)
+                body.usage_summary = None
+                sent += 1
+                yield ServerSentEventMessage(data=_encoder.encode(body).decode(), event="status", id=sent)
+            if view.status in FINAL_STATUSES:
+                return
+            update = await subscription.next(_KEEP_ALIVE_S)
+            if update is None:
+                yield ServerSentEventMessage(data=None, comment="keep-alive")
+                continue
+            view = await sessions.get(token, session_id)
