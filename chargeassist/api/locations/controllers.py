@@ -29,6 +29,10 @@ __all__ = ["LocationController"]
 NEARBY_RADIUS_M = 50_000
 NEARBY_LIMIT = 25
 _COUNTRY = re.compile(r"^[A-Z]{3}$")
+# Declared in the document by hand: Litestar leaves the bounds of an optional parameter out of it, and the
+# country is checked here rather than by the parameter (to name the rule in the error).
+_NOT_NEGATIVE = {"minimum": 0}
+_ALPHA_3 = {"pattern": "^[A-Za-z]{3}$"}
 _encoder = msgspec.json.Encoder()
 
 Latitude = Annotated[float, Parameter(ge=-90, le=90)]
@@ -102,9 +106,9 @@ class LocationController(Controller):
         is_available: Annotated[bool | None, QueryParameter(name="isAvailable")] = None,
         power_type: Annotated[Literal["AC", "DC"] | None, QueryParameter(name="powerType")] = None,
         connector_types: Annotated[list[str] | None, QueryParameter(name="connectorTypes")] = None,
-        min_kw: Annotated[float | None, QueryParameter(name="minKw", ge=0)] = None,
-        max_kw: Annotated[float | None, QueryParameter(name="maxKw", ge=0)] = None,
-        country: Annotated[str | None, QueryParameter(name="country", max_length=3)] = None,
+        min_kw: Annotated[float | None, QueryParameter(name="minKw", ge=0, schema_extra=_NOT_NEGATIVE)] = None,
+        max_kw: Annotated[float | None, QueryParameter(name="maxKw", ge=0, schema_extra=_NOT_NEGATIVE)] = None,
+        country: Annotated[str | None, QueryParameter(name="country", max_length=3, schema_extra=_ALPHA_3)] = None,
     ) -> Response[BoundingBoxPage]:
         if bottom_left_lat >= top_right_lat:
             raise ApiError.bad_field("bottomLeftLat", "must be below topRightLat (the box is empty or inverted)")
@@ -175,9 +179,9 @@ class LocationController(Controller):
         is_available: Annotated[bool | None, QueryParameter(name="isAvailable")] = None,
         power_type: Annotated[Literal["AC", "DC"] | None, QueryParameter(name="powerType")] = None,
         connector_types: Annotated[list[str] | None, QueryParameter(name="connectorTypes")] = None,
-        min_kw: Annotated[float | None, QueryParameter(name="minKw", ge=0)] = None,
-        max_kw: Annotated[float | None, QueryParameter(name="maxKw", ge=0)] = None,
-        country: Annotated[str | None, QueryParameter(name="country", max_length=3)] = None,
+        min_kw: Annotated[float | None, QueryParameter(name="minKw", ge=0, schema_extra=_NOT_NEGATIVE)] = None,
+        max_kw: Annotated[float | None, QueryParameter(name="maxKw", ge=0, schema_extra=_NOT_NEGATIVE)] = None,
+        country: Annotated[str | None, QueryParameter(name="country", max_length=3, schema_extra=_ALPHA_3)] = None,
     ) -> Response[NearbyPage]:
         filters = _filters(is_available, power_type, connector_types, min_kw, max_kw, country)
         if payment_method_id is not None:

@@ -37,10 +37,16 @@ class AccessTokenResponse(msgspec.Struct, kw_only=True, rename="camel"):
     """Seconds until it expires."""
 
 
+_VISUAL_NUMBER_PATTERN = r"^[\s*-]*(?:[A-Za-z0-9][\s*-]*){6,40}$"
+
+
 class ChargeCardRequest(msgspec.Struct, kw_only=True, rename="camel"):
     """An RFID charge card by the number printed on it."""
 
-    visual_number: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    visual_number: Annotated[
+        str, msgspec.Meta(min_length=1, max_length=64, extra_json_schema={"extra": {"pattern": _VISUAL_NUMBER_PATTERN}})
+    ]
+    """6 to 40 letters or digits; spaces, dashes and stars are ignored (checked by the wallet, documented here)."""
     display_name: Annotated[str, msgspec.Meta(max_length=255)] | None = None
 
 
