@@ -193,10 +193,15 @@ def run_wrk(url_base: str, paths: list[str], seconds: int, connections: int) -> 
     return {"rps": rps, "p50_ms": pct("50"), "p99_ms": pct("99"), "errors": float(non_2xx.group(1)) if non_2xx else 0}
 
 
+def _median(rounds: list[dict[str, float]]) -> dict[str, float]:
+    return {key: sorted(r[key] for r in rounds)[len(rounds) // 2] for key in rounds[0]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--evses", type=int, default=1_000_000)
-    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--seconds", type=int, default=5, help="Length of one round.")
+    parser.add_argument("--rounds", type=int, default=5, help="Rounds per endpoint, alternating.")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--server", choices=["granian", "uvicorn"], default="granian")
     parser.add_argument("--page-size", type=int, default=50)
@@ -240,13 +245,19 @@ def main() -> None:
             with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
                 counts.append(msgspec.json.decode(response.read())["meta"]["count"])
         run_wrk(base, ["/v1/ping"], 3, args.connections)  # warm-up
-        trivial = run_wrk(base, ["/v1/ping"], args.seconds, args.connections)
-        search = run_wrk(base, search_paths, args.seconds, args.connections)
+        # Alternate the two endpoints in short rounds so that noise from other work on a shared machine
+        # hits both alike; the figures are the medians of the rounds.
+        trivial_rounds, search_rounds = [], []
+        for _ in range(args.rounds):
+            trivial_rounds.append(run_wrk(base, ["/v1/ping"], args.seconds, args.connections))
+            search_rounds.append(run_wrk(base, search_paths, args.seconds, args.connections))
+        trivial, search = _median(trivial_rounds), _median(search_rounds)
+        ratios = sorted(s["rps"] / t["rps"] for s, t in zip(search_rounds, trivial_rounds, strict=True))
         rss_after_mib = tree_rss_kib(server.pid) / 1024
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    ratio = search["rps"] / trivial["rps"]
+    ratio = ratios[len(ratios) // 2]
     print(f"server: {args.server}, 1 worker; data: {args.evses:,} EVSEs; index loaded in {load_s:.1f} s")
     print(f"results per city box (pageSize={args.page_size}): {dict(zip(CITY_BOXES, counts, strict=True))}")
     print(
@@ -257,7 +268,10 @@ def main() -> None:
         f"bounding-box search:     {search['rps']:8.0f} req/s  p50 {search['p50_ms']:.2f} ms"
         f"  p99 {search['p99_ms']:.2f} ms  non-2xx {search['errors']:.0f}"
     )
-    print(f"ratio search/trivial:    {ratio:.2f}  (target >= 0.50: {'met' if ratio >= 0.5 else 'NOT met'})")
+    print(
+        f"ratio search/trivial:    {ratio:.2f} median of {', '.join(f'{r:.2f}' for r in ratios)}"
+        f"  (target >= 0.50: {'met' if ratio >= 0.5 else 'NOT met'})"
+    )
     print(f"server memory (RSS, all processes): {rss_mib:.0f} MiB after load, {rss_after_mib:.0f} MiB after the runs")
 
 

@@ -14,7 +14,6 @@ answered by joining bytes.
 from __future__ import annotations
 
 import heapq
-import itertools
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -139,6 +138,12 @@ class LocationIndex:
         self._lat: npt.NDArray[np.float64] = np.empty(0)
         self._lng: npt.NDArray[np.float64] = np.empty(0)
         self._pks: npt.NDArray[np.int64] = np.empty(0, dtype=np.int64)
+        # The entry at each array position (None once deleted or moved away), and each pk's position, so a
+        # page is read off the arrays without a dict lookup per location.
+        self._objs: npt.NDArray[np.object_] = np.empty(0, dtype=object)
+        self._slot: dict[int, int] = {}
+        # Per array position: holds a live entry that is public (visible to every partner).
+        self._public: npt.NDArray[np.bool_] = np.empty(0, dtype=bool)
         # Locations added or moved since the arrays were built; scanned linearly until the next rebuild.
         self._overlay: set[int] = set()
         self.last_seq = 0
@@ -155,11 +160,22 @@ class LocationIndex:
         for pk in deleted_pks:
             self._entries.pop(pk, None)
             self._overlay.discard(pk)
+            if (slot := self._slot.get(pk)) is not None:
+                self._objs[slot] = None
+                self._public[slot] = False
         for entry in upserts:
-            old = self._entries.get(entry.pk)
-            self._entries[entry.pk] = entry
+            pk = entry.pk
+            old = self._entries.get(pk)
+            self._entries[pk] = entry
+            slot = self._slot.get(pk)
             if old is None or old.latitude != entry.latitude or old.longitude != entry.longitude:
-                self._overlay.add(entry.pk)
+                self._overlay.add(pk)
+                if slot is not None:
+                    self._objs[slot] = None  # its array position is stale now
+                    self._public[slot] = False
+            elif slot is not None and pk not in self._overlay:
+                self._objs[slot] = entry
+                self._public[slot] = not entry.restricted
         self.last_seq = max(self.last_seq, last_seq)
 
     def compact(self) -> None:
@@ -176,6 +192,11 @@ class LocationIndex:
         keys = _cell_key(lat, lng)
         order = np.lexsort((pks, keys))
         self._keys, self._lat, self._lng, self._pks = keys[order], lat[order], lng[order], pks[order]
+        objs = np.empty(count, dtype=object)
+        objs[:] = [self._entries[pk] for pk in self._pks.tolist()]
+        self._objs = objs
+        self._slot = {pk: slot for slot, pk in enumerate(self._pks.tolist())}
+        self._public = np.fromiter((not e.restricted for e in objs.tolist()), dtype=bool, count=count)
         self._overlay.clear()
 
     def _candidates(self, south: float, west: float, north: float, east: float) -> npt.NDArray[np.int64]:
@@ -204,10 +225,16 @@ class LocationIndex:
         found.sort()
         return found
 
-    def _array_stream(
-        self, south: float, west: float, north: float, east: float, after: tuple[int, int] | None
-    ) -> Iterator[list[tuple[int, int]]]:
-        """(position key, pk) of array locations inside the box, in order, after ``after``, in batches.
+    def _array_chunks(
+        self,
+        south: float,
+        west: float,
+        north: float,
+        east: float,
+        after: tuple[int, int] | None,
+        min_chunk: int = 256,
+    ) -> Iterator[npt.NDArray[np.intp]]:
+        """Array positions of locations inside the box, in order, after ``after``, in growing batches.
 
         The arrays are sorted by (grid cell, pk), and a grid row's cells between two columns are one
         contiguous run, so the box is read run by run in order and only as far as a page needs."""
@@ -216,22 +243,40 @@ class LocationIndex:
         keys, pks, lats, lngs = self._keys, self._pks, self._lat, self._lng
         after_row = after[0] // _COLS if after is not None else -1
         for row in range(max(row0, after_row), row1 + 1):
-            lo = int(np.searchsorted(keys, row * _COLS + col0, side="left"))
-            hi = int(np.searchsorted(keys, row * _COLS + col1, side="right"))
+            lo = int(keys.searchsorted(row * _COLS + col0, side="left"))
+            hi = int(keys.searchsorted(row * _COLS + col1, side="right"))
             if after is not None and row == after_row:
-                key_lo = int(np.searchsorted(keys, after[0], side="left"))
-                key_hi = int(np.searchsorted(keys, after[0], side="right"))
-                lo = max(lo, key_lo + int(np.searchsorted(pks[key_lo:key_hi], after[1], side="right")))
-            chunk = 64
+                key_lo = int(keys.searchsorted(after[0], side="left"))
+                key_hi = int(keys.searchsorted(after[0], side="right"))
+                lo = max(lo, key_lo + int(pks[key_lo:key_hi].searchsorted(after[1], side="right")))
+            chunk = min_chunk
             while lo < hi:
                 end = min(lo + chunk, hi)
                 lat, lng = lats[lo:end], lngs[lo:end]
-                hits = np.flatnonzero((lat >= south) & (lat <= north) & (lng >= west) & (lng <= east))
+                hits = ((lat >= south) & (lat <= north) & (lng >= west) & (lng <= east)).nonzero()[0]
                 if hits.size:
-                    hits += lo
-                    yield list(zip(keys[hits].tolist(), pks[hits].tolist(), strict=True))
+                    yield hits + lo
                 lo = end
                 chunk *= 4
+
+    def _positions(
+        self, south: float, west: float, north: float, east: float, after: tuple[int, int] | None
+    ) -> Iterator[tuple[int, int, IndexedLocation | None]]:
+        """(position key, pk, entry) of every location in the box after ``after``, in order, arrays and
+        overlay merged."""
+        array_items = (
+            item
+            for slots in self._array_chunks(south, west, north, east, after)
+            for item in zip(
+                self._keys[slots].tolist(), self._pks[slots].tolist(), self._objs[slots].tolist(), strict=True
+            )
+        )
+        extra = [
+            (key, pk, self._entries.get(pk))
+            for key, pk in self._overlay_in_box(south, west, north, east)
+            if after is None or (key, pk) > after
+        ]
+        return heapq.merge(array_items, extra, key=lambda item: (item[0], item[1])) if extra else array_items
 
     def in_box(
         self,
@@ -249,26 +294,61 @@ class LocationIndex:
 
         Positions (grid cell key, pk) order a box's locations totally and stably, so paging by the last
         position returns each location once; the cost is that of a page, not of the whole box."""
-        overlay = self._overlay
-        stream: Iterable[tuple[int, int]] = itertools.chain.from_iterable(
-            self._array_stream(south, west, north, east, after)
-        )
-        if overlay:
-            extra = [p for p in self._overlay_in_box(south, west, north, east) if after is None or p > after]
-            # an overlay pk's array position is stale: take it from the overlay only
-            stream = heapq.merge((p for p in stream if p[1] not in overlay), extra)
         check_filters = not filters.is_empty
-        entries = self._entries
         found: list[tuple[IndexedLocation, tuple[int, int]]] = []
-        for position in stream:
-            entry = entries.get(position[1])
-            if entry is None:
-                continue
-            if entry.restricted and partner_id is not None and partner_id not in entry.allowed_partner_ids:
-                continue
-            if check_filters and not filters.matches(entry):
-                continue
-            found.append((entry, position))
+        if not self._overlay and not check_filters:
+            return self._public_first(south, west, north, east, partner_id=partner_id, after=after, limit=limit)
+        if self._overlay:
+            batches: Iterable[Iterable[tuple[int, int, IndexedLocation | None]]] = [
+                self._positions(south, west, north, east, after)
+            ]
+        else:
+            batches = (
+                zip(self._keys[slots].tolist(), self._pks[slots].tolist(), self._objs[slots].tolist(), strict=True)
+                for slots in self._array_chunks(south, west, north, east, after)
+            )
+        for batch in batches:
+            for key, pk, entry in batch:
+                if entry is None:
+                    continue  # deleted, or moved: a moved location comes again from the overlay
+                if entry.restricted and partner_id is not None and partner_id not in entry.allowed_partner_ids:
+                    continue
+                if check_filters and not filters.matches(entry):
+                    continue
+                found.append((entry, (key, pk)))
+                if len(found) >= limit:
+                    return found
+        return found
+
+    def _public_first(
+        self,
+        south: float,
+        west: float,
+        north: float,
+        east: float,
+        *,
+        partner_id: str | None,
+        after: tuple[int, int] | None,
+        limit: int,
+    ) -> list[tuple[IndexedLocation, tuple[int, int]]]:
+        """The common case, no filters and nothing in the overlay, done a batch at a time in NumPy: only
+        restricted locations are looked at one by one (to check the partner)."""
+        found: list[tuple[IndexedLocation, tuple[int, int]]] = []
+        for slots in self._array_chunks(south, west, north, east, after):
+            visible = self._public[slots]
+            if not visible.all():
+                for i in np.flatnonzero(~visible).tolist():
+                    entry = self._objs[slots[i]]
+                    if entry is not None and (partner_id is None or partner_id in entry.allowed_partner_ids):
+                        visible[i] = True
+            chosen = slots[visible][: limit - len(found)]
+            found.extend(
+                zip(
+                    self._objs[chosen].tolist(),
+                    zip(self._keys[chosen].tolist(), self._pks[chosen].tolist(), strict=True),
+                    strict=True,
+                )
+            )
             if len(found) >= limit:
                 break
         return found
