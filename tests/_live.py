@@ -23,13 +23,16 @@ HOTEL_LOCATION = "nl-gfx-hotel-amstel"
 
 @contextmanager
 def live_server(database_url: str, *, start_timeout_s: float = 60.0, **overrides: Any) -> Iterator[str]:
-    """Serve the app (store migrated first, demo data seeded unless ``demo=False``) and yield its base URL."""
+    """Serve the app (store migrated first; demo data and demo charge points unless ``demo=False``) and yield its
+    base URL."""
     upgrade(database_url)
-    app = create_app(make_settings(database_url, **({"demo": True} | overrides)))
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
     port = listener.getsockname()[1]
+    # In demo mode the demo charge points connect to this server itself.
+    settings = {"demo": True, "demo_ocpp_url": f"ws://127.0.0.1:{port}/ocpp"} | overrides
+    app = create_app(make_settings(database_url, **settings))
     config = uvicorn.Config(
         app, log_level="warning", access_log=False, lifespan="on", loop="asyncio", ws="websockets-sansio"
     )

@@ -5,20 +5,31 @@ from .app_token_response import AppTokenResponse
 from .bounding_box import BoundingBox
 from .bounding_box_page import BoundingBoxPage
 from .business_details_view import BusinessDetailsView
+from .change_availability_command import ChangeAvailabilityCommand
+from .change_availability_command_type import ChangeAvailabilityCommandType
+from .change_configuration_command import ChangeConfigurationCommand
 from .charge_card_request import ChargeCardRequest
 from .charge_point_request import ChargePointRequest
 from .charge_point_response import ChargePointResponse
+from .charge_point_state_response import ChargePointStateResponse
+from .command_response import CommandResponse
+from .command_response_result import CommandResponseResult
+from .connector_state_response import ConnectorStateResponse
 from .connector_view import ConnectorView
 from .connector_view_power_type import ConnectorViewPowerType
+from .cost_breakdown_line import CostBreakdownLine
+from .data_point_response import DataPointResponse
 from .evse_view import EvseView
 from .external_payment_method_request import ExternalPaymentMethodRequest
 from .field_error import FieldError
+from .get_configuration_command import GetConfigurationCommand
 from .get_operator_location_response_200 import GetOperatorLocationResponse200
 from .get_tariff_response_200 import GetTariffResponse200
 from .health_response import HealthResponse
 from .health_response_database import HealthResponseDatabase
 from .health_response_status import HealthResponseStatus
 from .list_meta import ListMeta
+from .list_sessions_status_type_0_item import ListSessionsStatusType0Item
 from .location_summary import LocationSummary
 from .location_summary_power_types_item import LocationSummaryPowerTypesItem
 from .location_view import LocationView
@@ -26,7 +37,9 @@ from .nearby_location import NearbyLocation
 from .nearby_location_power_types_item import NearbyLocationPowerTypesItem
 from .nearby_page import NearbyPage
 from .opening_hours_view import OpeningHoursView
+from .page_charge_point_state_response import PageChargePointStateResponse
 from .page_payment_method_response import PagePaymentMethodResponse
+from .page_session_response import PageSessionResponse
 from .page_tariff_offer_response import PageTariffOfferResponse
 from .patch_location_body import PatchLocationBody
 from .patch_location_response_200 import PatchLocationResponse200
@@ -49,6 +62,8 @@ from .qr_code_response import QrCodeResponse
 from .qr_parse_request import QrParseRequest
 from .qr_parse_response import QrParseResponse
 from .regular_hours_view import RegularHoursView
+from .reset_command import ResetCommand
+from .reset_command_type import ResetCommandType
 from .search_locations_in_bounding_box_power_type_type_1 import (
     SearchLocationsInBoundingBoxPowerTypeType1,
 )
@@ -67,11 +82,23 @@ from .search_locations_nearby_power_type_type_2_type_1 import (
 from .search_locations_nearby_power_type_type_3_type_1 import (
     SearchLocationsNearbyPowerTypeType3Type1,
 )
+from .session_response import SessionResponse
+from .session_response_start_method import SessionResponseStartMethod
+from .session_response_status import SessionResponseStatus
+from .start_session_request import StartSessionRequest
+from .start_session_response import StartSessionResponse
+from .start_session_response_status import StartSessionResponseStatus
 from .tariff_element_view import TariffElementView
 from .tariff_offer_response import TariffOfferResponse
 from .tariff_offer_response_validity import TariffOfferResponseValidity
 from .tariff_restrictions_view import TariffRestrictionsView
 from .tariff_view import TariffView
+from .trigger_message_command import TriggerMessageCommand
+from .trigger_message_command_requested_message import (
+    TriggerMessageCommandRequestedMessage,
+)
+from .unlock_connector_command import UnlockConnectorCommand
+from .usage_summary import UsageSummary
 
 __all__ = (
     "AccessTokenResponse",
@@ -79,20 +106,31 @@ __all__ = (
     "BoundingBox",
     "BoundingBoxPage",
     "BusinessDetailsView",
+    "ChangeAvailabilityCommand",
+    "ChangeAvailabilityCommandType",
+    "ChangeConfigurationCommand",
     "ChargeCardRequest",
     "ChargePointRequest",
     "ChargePointResponse",
+    "ChargePointStateResponse",
+    "CommandResponse",
+    "CommandResponseResult",
+    "ConnectorStateResponse",
     "ConnectorView",
     "ConnectorViewPowerType",
+    "CostBreakdownLine",
+    "DataPointResponse",
     "EvseView",
     "ExternalPaymentMethodRequest",
     "FieldError",
+    "GetConfigurationCommand",
     "GetOperatorLocationResponse200",
     "GetTariffResponse200",
     "HealthResponse",
     "HealthResponseDatabase",
     "HealthResponseStatus",
     "ListMeta",
+    "ListSessionsStatusType0Item",
     "LocationSummary",
     "LocationSummaryPowerTypesItem",
     "LocationView",
@@ -100,7 +138,9 @@ __all__ = (
     "NearbyLocationPowerTypesItem",
     "NearbyPage",
     "OpeningHoursView",
+    "PageChargePointStateResponse",
     "PagePaymentMethodResponse",
+    "PageSessionResponse",
     "PageTariffOfferResponse",
     "PatchLocationBody",
     "PatchLocationResponse200",
@@ -121,15 +161,27 @@ __all__ = (
     "QrParseRequest",
     "QrParseResponse",
     "RegularHoursView",
+    "ResetCommand",
+    "ResetCommandType",
     "SearchLocationsInBoundingBoxPowerTypeType1",
     "SearchLocationsInBoundingBoxPowerTypeType2Type1",
     "SearchLocationsInBoundingBoxPowerTypeType3Type1",
     "SearchLocationsNearbyPowerTypeType1",
     "SearchLocationsNearbyPowerTypeType2Type1",
     "SearchLocationsNearbyPowerTypeType3Type1",
+    "SessionResponse",
+    "SessionResponseStartMethod",
+    "SessionResponseStatus",
+    "StartSessionRequest",
+    "StartSessionResponse",
+    "StartSessionResponseStatus",
     "TariffElementView",
     "TariffOfferResponse",
     "TariffOfferResponseValidity",
     "TariffRestrictionsView",
     "TariffView",
+    "TriggerMessageCommand",
+    "TriggerMessageCommandRequestedMessage",
+    "UnlockConnectorCommand",
+    "UsageSummary",
 )
