@@ -28,6 +28,7 @@ class HealthResponse(msgspec.Struct, kw_only=True, rename="camel"):
     summary="Service health",
     tags=["health"],
     exclude_from_auth=True,
+    security=[{}],  # no credentials: an empty requirement, where an empty list would inherit the app's
     responses=problem_responses(base=(500,)),
 )
 async def health(services: ServicesDep) -> HealthResponse:
