@@ -52,7 +52,7 @@ class AsgiWebSocket:
         try:
             await self._send({"type": "websocket.send", "text": text})
         except OSError as exc:
-            self.closed = True
+            # Not marked closed: what the peer sent before it went is still to be read.
             raise ConnectionClosedError(str(exc)) from exc
 
     async def close(self, code: int = 1000, reason: str = "") -> None:

@@ -24,6 +24,7 @@ from ocpp.v16.enums import Action
 
 from chargeassist.services import ChargePointCommand, CommandOutcome, ServiceError
 
+from ._connection import ConnectionClosedError
 from ._messages import (
     CALL,
     CALLERROR,
@@ -82,6 +83,15 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
+class _ConnectionLost:
+    """Put in the response queue behind the last frame read: the ``ocpp`` package's ``call`` compares the
+    ``unique_id`` of what it takes from the queue with its own, and this one raises instead."""
+
+    @property
+    def unique_id(self) -> str:
+        raise ConnectionClosedError("the connection closed before the charge point answered")
+
+
 class CentralChargePoint(ChargePoint):  # type: ignore[misc]
     """The CSMS end of one WebSocket. A new instance for every connection; state of record is in the store."""
 
@@ -97,7 +107,6 @@ class CentralChargePoint(ChargePoint):  # type: ignore[misc]
         self.connected_at = datetime.now(UTC)
         # Transaction running on each connector, for MeterValues that do not name it (a cache).
         self._open: dict[int, int] = {}
-        self._closed: asyncio.Future[None] | None = None
 
     # --- reading --------------------------------------------------------------------------------------
 
@@ -108,7 +117,12 @@ class CentralChargePoint(ChargePoint):  # type: ignore[misc]
             raw = await recv()
             if raw is None:
                 return
-            await self.route_message(raw)
+            try:
+                await self.route_message(raw)
+            except ConnectionClosedError:
+                # An answer could not be sent: the peer is going. Read what it sent before it went (the
+                # answer to a command may be among it) until the disconnect arrives.
+                continue
 
     async def route_message(self, raw_msg: str | bytes) -> None:
         """Answer a CALL, or hand a CALLRESULT/CALLERROR to the command waiting for it."""
@@ -267,33 +281,21 @@ class CentralChargePoint(ChargePoint):  # type: ignore[misc]
         if payload_type is None:
             raise ServiceError(400, "unknown_command", f"{command.action} is not an OCPP 1.6 command")
         payload = payload_type(**camel_to_snake_case(command.payload))
-        loop = asyncio.get_running_loop()
-        if self._closed is None:
-            self._closed = loop.create_future()
-        closed = self._closed
-        pending = loop.create_task(self.call(payload, suppress=False))
-        done, _ = await asyncio.wait({pending, closed}, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED)
-        if pending not in done:
-            pending.cancel()
-            return CommandOutcome(status="offline" if closed.done() else "timeout")
         try:
-            result = pending.result()
+            result = await asyncio.wait_for(self.call(payload, suppress=False), timeout_s)
         except OCPPError as exc:
             return CommandOutcome(status="call_error", error_code=exc.code, error_description=exc.description)
         except TimeoutError:
             return CommandOutcome(status="timeout")
-        except (ConnectionError, RuntimeError):
+        except ConnectionError:
             return CommandOutcome(status="offline")
         answer: dict[str, Any] = snake_to_camel_case(remove_nones(serialize_as_dict(result)))
         return CommandOutcome(status="answered", payload=answer)
 
     def connection_lost(self) -> None:
-        """The WebSocket is gone: commands waiting for an answer give up at once."""
-        if self._closed is not None and not self._closed.done():
-            self._closed.set_result(None)
-        else:
-            self._closed = asyncio.get_running_loop().create_future()
-            self._closed.set_result(None)
+        """The WebSocket is gone. Everything the charge point sent before has been read, so a command still
+        waiting for its answer will not get one: it ends as soon as it reaches this marker in the queue."""
+        self._response_queue.put_nowait(_ConnectionLost())
 
     async def close(self, reason: str) -> None:
         """Close the WebSocket (a newer connection of the same charge point replaced it)."""

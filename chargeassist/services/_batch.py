@@ -58,11 +58,12 @@ def _coalesce(first: Any, second: Any) -> Any:
     return func.coalesce(first, second)
 
 
+_CHARGE_POINTS = ChargePoint.__table__
 _SEEN = (
-    update(ChargePoint)
-    .where(ChargePoint.id == bindparam("cp_id"))
+    update(_CHARGE_POINTS)
+    .where(_CHARGE_POINTS.c.id == bindparam("cp_id"))
     # Keep updated_at as it is: being seen is not a change of the charge point.
-    .values(last_seen_at=bindparam("seen_at"), updated_at=ChargePoint.updated_at)
+    .values(last_seen_at=bindparam("seen_at"), updated_at=_CHARGE_POINTS.c.updated_at)
 )
 
 

@@ -69,6 +69,11 @@ class StationConfig:
     """Simulated seconds of charging per wall-clock second; values above 1 fast-forward the power curve
     for demos. Message timestamps always use the wall clock."""
 
+    remote_start_waits_for_plug: bool = False
+    """A remote start on a connector with no cable plugged in waits for `SimulatedStation.plug_in` (at most
+    ``ConnectionTimeOut`` seconds, then gives up without a transaction), as real charge points do; by default
+    the EV is taken to be plugged in at once."""
+
     authorize_remote_starts: bool = False
     """Initial ``AuthorizeRemoteTxRequests``: send Authorize before starting a remotely started
     transaction."""

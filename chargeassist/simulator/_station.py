@@ -298,6 +298,7 @@ class SimulatedStation:
         connector.finishing = False
         connector.ev = ev
         self._refresh_status(connector)
+        self._notify()  # a remote start may be waiting for the cable
 
     async def unplug(self, connector_id: int) -> None:
         """Pull the cable; stops a running transaction with reason EVDisconnected."""
@@ -787,8 +788,15 @@ class SimulatedStation:
                     await self._authorize(id_tag)
                 except AuthorizationRejected:
                     return
+            if self.config.remote_start_waits_for_plug and not connector.plugged:
+                timeout = float(self._settings["ConnectionTimeOut"].value)
+                try:
+                    await self.wait_until(lambda: connector.plugged, timeout)
+                except TimeoutError:
+                    return
         finally:
             connector.pending_start = False
+            self._refresh_status(connector)
         self._begin_transaction(connector, id_tag, remote=True)
 
     def _on_remote_stop(self, unique_id: str, transaction_id: int) -> Any:

@@ -8,9 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 import msgspec
+import pytest
 
 from chargeassist.domain.tariffs import MeterSample, decode_tariff, price_session
-from chargeassist.simulator import SimulatedStation
+from chargeassist.simulator import AuthorizationRejected, SimulatedStation
 from tests.csms._live import TARIFF, LiveServer, driver_with_card, start_session, wait_status
 
 
@@ -109,3 +110,115 @@ async def test_stop_gives_a_priced_receipt_from_the_meter_data(live: LiveServer)
     assert session["currency"] == "EUR"
     assert session["vatPercentage"] == "21.0"
     assert {line["dimension"] for line in session["costBreakdown"]} == {"ENERGY", "TIME"}
+
+
+CARD_TAG = "NLTSTC000000017"  # the card's visual number NL-TST-C00000001-7, normalised: what its RFID reports
+
+
+async def test_stop_at_the_charger_ends_the_session_like_a_stop_from_the_app(live: LiveServer) -> None:
+    station, session_id = await _charging(live)
+    await station.wait_sent("MeterValues", 3)
+    await station.unplug(1)  # the driver pulls the cable
+    session = await wait_status(live, session_id, "CDR_AVAILABLE")
+    assert Decimal(session["totalCosts"]) == _expected_cost(station)
+    assert station.count_received("RemoteStopTransaction") == 0
+
+
+async def test_rfid_card_starts_a_session_at_the_charger(live: LiveServer) -> None:
+    station = live.station()
+    await station.start()
+    await station.wait_booted()
+    await driver_with_card(live)
+    tx = await station.start_rfid(1, CARD_TAG)
+    assert tx.id_tag_status == "Accepted"
+    response = await live.call("GET", "/v1/tokens/driver-1/sessions")
+    (session,) = response.json()["data"]
+    assert session["startMethod"] == "RFID"
+    assert session["status"] == "CHARGING"
+    assert session["evseUid"] == "E2E-EVSE-1"
+
+
+async def test_rfid_session_stopped_with_the_card_is_priced(live: LiveServer) -> None:
+    station = live.station()
+    await station.start()
+    await station.wait_booted()
+    await driver_with_card(live)
+    await station.start_rfid(1, CARD_TAG)
+    await station.wait_sent("MeterValues", 3)
+    await station.stop_local(1, reason="Local")
+    response = await live.call("GET", "/v1/tokens/driver-1/sessions")
+    (listed,) = response.json()["data"]
+    session = await wait_status(live, listed["chargeSessionId"], "CDR_AVAILABLE")
+    assert Decimal(session["totalCosts"]) == _expected_cost(station)
+
+
+async def test_unknown_rfid_card_is_refused(live: LiveServer) -> None:
+    station = live.station()
+    await station.start()
+    await station.wait_booted()
+    with pytest.raises(AuthorizationRejected) as refused:
+        await station.start_rfid(1, "UNKNOWNCARD1")
+    assert refused.value.status == "Invalid"
+
+
+async def test_charge_point_rejecting_the_start_makes_the_session_rejected(live: LiveServer) -> None:
+    station = live.station(reject_remote_start=True)
+    await station.start()
+    await station.wait_booted()
+    method_id = await driver_with_card(live)
+    response = await start_session(live, method_id)
+    session = await wait_status(live, response.json()["chargeSessionId"], "REJECTED")
+    assert session["nextStatusCall"] is None
+    assert session["endTime"] is not None
+
+
+async def test_no_answer_to_the_start_times_out(impatient: LiveServer) -> None:
+    station = impatient.station(never_answer=True)
+    await station.start()
+    await station.wait_booted()
+    method_id = await driver_with_card(impatient)
+    response = await start_session(impatient, method_id)
+    session = await wait_status(impatient, response.json()["chargeSessionId"], "TIMEOUT")
+    assert session["statusReason"] == "the charge point did not answer the start"
+
+
+async def test_accepted_start_without_a_transaction_times_out(impatient: LiveServer) -> None:
+    station = impatient.station(remote_start_waits_for_plug=True)  # and nobody plugs in
+    await station.start()
+    await station.wait_booted()
+    method_id = await driver_with_card(impatient)
+    response = await start_session(impatient, method_id)
+    session_id = response.json()["chargeSessionId"]
+    await wait_status(impatient, session_id, "STARTING", "TIMEOUT")
+    session = await wait_status(impatient, session_id, "TIMEOUT")
+    assert session["statusReason"] == "the charge point accepted the start but charging did not begin"
+
+
+async def test_transaction_starting_after_the_timeout_is_refused(impatient: LiveServer) -> None:
+    station = impatient.station(remote_start_waits_for_plug=True)
+    await station.start()
+    await station.wait_booted()
+    method_id = await driver_with_card(impatient)
+    response = await start_session(impatient, method_id)
+    session_id = response.json()["chargeSessionId"]
+    await wait_status(impatient, session_id, "TIMEOUT")
+    await station.plug_in(1)  # too late
+    await station.wait_until(lambda: bool(station.connectors[1].past_transactions), timeout_s=5)
+    (tx,) = station.connectors[1].past_transactions
+    assert tx.id_tag_status == "Invalid"
+    assert tx.stop_reason == "DeAuthorized"
+    session = await wait_status(impatient, session_id, "TIMEOUT")
+    assert session["totalCosts"] is None
+
+
+async def test_timeout_survives_a_restart(impatient: LiveServer) -> None:
+    station = impatient.station(never_answer=True)
+    await station.start()
+    await station.wait_booted()
+    method_id = await driver_with_card(impatient)
+    response = await start_session(impatient, method_id)
+    session_id = response.json()["chargeSessionId"]
+    # The process that sent the command forgets it (as a restart would); the store still knows the deadline.
+    await impatient.services.sessions.stop()
+    await impatient.services.sessions.start(impatient.services.continuation)  # type: ignore[arg-type]
+    await wait_status(impatient, session_id, "TIMEOUT")

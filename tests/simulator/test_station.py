@@ -515,3 +515,33 @@ async def test_offline_meter_values_are_bounded(central: FakeCentral, make_stati
     await station.wait_booted(timeout_s=5)
     (stop,) = await central.wait_count("StopTransaction")
     assert stop.payload["transaction_id"] == tx_id
+
+
+async def test_remote_start_waits_for_the_cable_when_told_to(
+    central: FakeCentral, make_station: StationFactory
+) -> None:
+    station = make_station(remote_start_waits_for_plug=True)
+    await station.start()
+    await station.wait_booted(timeout_s=5)
+    answer = await central.call("CP-1", call.RemoteStartTransaction(id_tag="APP-USER", connector_id=1))
+    assert answer.status == "Accepted"
+    await station.wait_status(1, "Preparing")
+    await asyncio.sleep(0.2)
+    assert not central.of("StartTransaction")
+    await station.plug_in(1)
+    await station.wait_transaction(1, timeout_s=5)
+    assert len(central.of("StartTransaction")) == 1
+
+
+async def test_remote_start_without_a_cable_gives_up_after_the_connection_timeout(
+    central: FakeCentral, make_station: StationFactory
+) -> None:
+    station = make_station(remote_start_waits_for_plug=True)
+    await station.start()
+    await station.wait_booted(timeout_s=5)
+    changed = await central.call("CP-1", call.ChangeConfiguration(key="ConnectionTimeOut", value="0.2"))
+    assert changed.status == "Accepted"
+    await central.call("CP-1", call.RemoteStartTransaction(id_tag="APP-USER", connector_id=1))
+    await station.wait_status(1, "Preparing")
+    await station.wait_status(1, "Available", timeout_s=5)
+    assert not central.of("StartTransaction")
