@@ -4,7 +4,6 @@ CALLERROR OCPP-J 1.6 names for it, and the connection stays up."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 
 import pytest
 
@@ -38,11 +37,11 @@ CASES = [
 
 
 @pytest.fixture
-async def station(live_sqlite: LiveServer) -> AsyncIterator[SimulatedStation]:
+async def station(live_sqlite: LiveServer) -> SimulatedStation:
     built = live_sqlite.station()
     await built.start()
     await built.wait_booted()
-    yield built
+    return built
 
 
 @pytest.mark.parametrize(("frame", "unique_id", "code"), CASES, ids=[c[2] + "-" + c[1] for c in CASES])
