@@ -40,11 +40,23 @@ _COMMAND_ERRORS = problem_responses(403, 404, 502, 503, 504)
 _OCPI_JSON = "application/json"
 
 
+# Litestar leaves the bounds of list items and of optional numbers out of the document; the fields below
+# declare them for it with ``extra_json_schema={"extra": ...}``, which msgspec ignores when decoding.
+_AT_LEAST_ZERO = {"extra": {"minimum": 0}}
+
+
 class ChargePointRequest(msgspec.Struct, kw_only=True, rename="camel"):
     """A charge point's OCPP Basic-auth password and its EVSEs in OCPP connector order (1, 2, ...)."""
 
     password: Annotated[str, msgspec.Meta(min_length=16, max_length=64)]
-    evses: list[Annotated[str, msgspec.Meta(min_length=1, max_length=36)]]
+    evses: Annotated[
+        list[Annotated[str, msgspec.Meta(min_length=1, max_length=36)]],
+        msgspec.Meta(
+            extra_json_schema={
+                "extra": {"items": {"type": "string", "minLength": 1, "maxLength": 36}, "uniqueItems": True}
+            }
+        ),
+    ]
 
 
 class ChargePointResponse(msgspec.Struct, kw_only=True, rename="camel"):
@@ -157,13 +169,19 @@ class TriggerMessageCommand(msgspec.Struct, kw_only=True, rename="camel"):
         "MeterValues",
         "StatusNotification",
     ]
-    connector_id: Annotated[int, msgspec.Meta(ge=0)] | None = None
+    connector_id: Annotated[int, msgspec.Meta(ge=0, extra_json_schema=_AT_LEAST_ZERO)] | None = None
 
 
 class GetConfigurationCommand(msgspec.Struct, kw_only=True, rename="camel"):
     """Read configuration keys (all of them when ``key`` is left out)."""
 
-    key: list[Annotated[str, msgspec.Meta(min_length=1, max_length=50)]] | None = None
+    key: (
+        Annotated[
+            list[Annotated[str, msgspec.Meta(min_length=1, max_length=50)]],
+            msgspec.Meta(extra_json_schema={"extra": {"items": {"type": "string", "minLength": 1, "maxLength": 50}}}),
+        ]
+        | None
+    ) = None
 
 
 class ChangeConfigurationCommand(msgspec.Struct, kw_only=True, rename="camel"):
