@@ -1,0 +1,222 @@
+"""The session state machine, its deadlines, and the meter data a session is priced from."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from chargeassist.domain.sessions import (
+    ACTIVE_STATUSES,
+    FINAL_STATUSES,
+    SESSION_STATUSES,
+    Effect,
+    MeterReading,
+    SessionEvent,
+    SessionStatus,
+    Timeouts,
+    apply,
+    deadline,
+    live_figures,
+    next_status_call,
+    pricing_samples,
+)
+
+E = SessionEvent
+T0 = datetime(2025, 1, 6, 8, 0, tzinfo=UTC)
+TIMEOUTS = Timeouts(remote_start=timedelta(seconds=30), start_transaction=timedelta(seconds=60))
+
+
+@pytest.mark.parametrize(
+    ("status", "event", "expected"),
+    [
+        ("REQUESTED", E.START_ACCEPTED, "STARTING"),
+        ("REQUESTED", E.START_REJECTED, "REJECTED"),
+        ("REQUESTED", E.START_FAILED, "ERROR"),
+        ("REQUESTED", E.DEADLINE_PASSED, "TIMEOUT"),
+        ("REQUESTED", E.STOP_REQUESTED, "CANCELLED"),
+        ("REQUESTED", E.TRANSACTION_STARTED, "CHARGING"),
+        ("STARTING", E.TRANSACTION_STARTED, "CHARGING"),
+        ("STARTING", E.DEADLINE_PASSED, "TIMEOUT"),
+        ("STARTING", E.STOP_REQUESTED, "CANCELLED"),
+        ("CHARGING", E.CHARGING_SUSPENDED, "PARKING"),
+        ("PARKING", E.CHARGING_RESUMED, "CHARGING"),
+        ("CHARGING", E.STOP_REQUESTED, "STOPPING"),
+        ("PARKING", E.STOP_REQUESTED, "STOPPING"),
+        ("STOPPING", E.STOP_REJECTED, "CHARGING"),
+        ("CHARGING", E.TRANSACTION_STOPPED, "COMPLETED"),
+        ("PARKING", E.TRANSACTION_STOPPED, "COMPLETED"),
+        ("STOPPING", E.TRANSACTION_STOPPED, "COMPLETED"),
+        ("COMPLETED", E.PRICED, "CDR_AVAILABLE"),
+    ],
+)
+def test_event_moves_the_session_on(status: SessionStatus, event: SessionEvent, expected: SessionStatus) -> None:
+    transition = apply(status, event)
+    assert (transition.status, transition.changed) == (expected, True)
+
+
+@pytest.mark.parametrize(
+    ("status", "event"),
+    [
+        ("STARTING", E.START_ACCEPTED),  # the answer arrives twice
+        ("CHARGING", E.START_ACCEPTED),  # the transaction started before the answer was processed
+        ("CHARGING", E.TRANSACTION_STARTED),  # StartTransaction sent again
+        ("CHARGING", E.DEADLINE_PASSED),
+        ("STOPPING", E.STOP_REQUESTED),
+        ("COMPLETED", E.TRANSACTION_STOPPED),  # StopTransaction sent again
+        ("COMPLETED", E.STOP_REQUESTED),
+        ("CDR_AVAILABLE", E.PRICED),
+        ("CHARGING", E.CHARGING_RESUMED),
+        ("PARKING", E.CHARGING_SUSPENDED),
+    ],
+)
+def test_late_or_repeated_event_changes_nothing(status: SessionStatus, event: SessionEvent) -> None:
+    transition = apply(status, event)
+    assert (transition.status, transition.changed, transition.effects) == (status, False, frozenset())
+
+
+@pytest.mark.parametrize("status", sorted(FINAL_STATUSES))
+@pytest.mark.parametrize("event", [e for e in E if e is not E.TRANSACTION_STARTED])
+def test_final_status_is_final(status: SessionStatus, event: SessionEvent) -> None:
+    assert apply(status, event).status == status
+
+
+@pytest.mark.parametrize("status", sorted(FINAL_STATUSES))
+def test_transaction_starting_after_the_end_is_refused(status: SessionStatus) -> None:
+    transition = apply(status, E.TRANSACTION_STARTED)
+    assert transition.status == status
+    assert transition.effects == {Effect.REFUSE_TRANSACTION}
+
+
+def test_stop_while_charging_sends_remote_stop() -> None:
+    assert apply("CHARGING", E.STOP_REQUESTED).effects == {Effect.SEND_REMOTE_STOP}
+
+
+def test_stop_before_the_start_sends_nothing() -> None:
+    assert apply("STARTING", E.STOP_REQUESTED).effects == frozenset()
+
+
+def test_stopped_transaction_is_priced() -> None:
+    assert apply("CHARGING", E.TRANSACTION_STOPPED).effects == {Effect.PRICE}
+
+
+def test_every_status_is_final_or_active_or_completed() -> None:
+    assert set(SESSION_STATUSES) == FINAL_STATUSES | ACTIVE_STATUSES | {"COMPLETED"}
+
+
+def test_requested_session_times_out_after_the_remote_start_timeout() -> None:
+    assert deadline("REQUESTED", requested_at=T0, start_answered_at=None, timeouts=TIMEOUTS) == T0 + timedelta(
+        seconds=30
+    )
+
+
+def test_starting_session_times_out_counting_from_the_accepted_answer() -> None:
+    answered = T0 + timedelta(seconds=5)
+    found = deadline("STARTING", requested_at=T0, start_answered_at=answered, timeouts=TIMEOUTS)
+    assert found == answered + timedelta(seconds=60)
+
+
+@pytest.mark.parametrize("status", ["CHARGING", "PARKING", "STOPPING", "COMPLETED", "CDR_AVAILABLE", "TIMEOUT"])
+def test_other_statuses_have_no_deadline(status: SessionStatus) -> None:
+    assert deadline(status, requested_at=T0, start_answered_at=T0, timeouts=TIMEOUTS) is None
+
+
+@pytest.mark.parametrize("status", sorted(FINAL_STATUSES))
+def test_nothing_to_ask_about_a_final_session(status: SessionStatus) -> None:
+    assert next_status_call(status, now=T0, deadline_at=None, poll_interval=timedelta(seconds=10)) is None
+
+
+def test_waiting_session_is_asked_about_soon_but_not_after_its_deadline() -> None:
+    found = next_status_call(
+        "REQUESTED", now=T0, deadline_at=T0 + timedelta(milliseconds=300), poll_interval=timedelta(seconds=10)
+    )
+    assert found == T0 + timedelta(milliseconds=300)
+
+
+def test_charging_session_is_asked_about_at_the_poll_interval() -> None:
+    found = next_status_call("CHARGING", now=T0, deadline_at=None, poll_interval=timedelta(seconds=10))
+    assert found == T0 + timedelta(seconds=10)
+
+
+def _reading(seconds: int, wh: int | None, w: int | None = None, soc: int | None = None) -> MeterReading:
+    return MeterReading(
+        timestamp=T0 + timedelta(seconds=seconds),
+        energy_wh=None if wh is None else Decimal(wh),
+        power_w=None if w is None else Decimal(w),
+        soc=None if soc is None else Decimal(soc),
+    )
+
+
+def test_live_energy_is_the_latest_register_by_its_own_time() -> None:
+    # A reading replayed after an outage arrives last but is older: it does not win.
+    readings = [_reading(10, 1500), _reading(20, 2500), _reading(5, 1200)]
+    assert live_figures(1000, readings).energy_kwh == Decimal("1.5")
+
+
+def test_live_power_is_in_kw() -> None:
+    assert live_figures(0, [_reading(10, 100, w=7400)]).power_kw == Decimal("7.4")
+
+
+def test_live_figures_without_readings_are_zero_energy_and_unknown_power() -> None:
+    figures = live_figures(1000, [])
+    assert (figures.energy_kwh, figures.power_kw, figures.soc) == (Decimal(0), None, None)
+
+
+def test_pricing_samples_are_bounded_by_meter_start_and_stop() -> None:
+    samples = pricing_samples(
+        started_at=T0,
+        meter_start=1000,
+        stopped_at=T0 + timedelta(minutes=1),
+        meter_stop=2000,
+        readings=[_reading(30, 1500)],
+    )
+    assert [(s.timestamp - T0, s.energy_wh) for s in samples] == [
+        (timedelta(0), Decimal(1000)),
+        (timedelta(seconds=30), Decimal(1500)),
+        (timedelta(minutes=1), Decimal(2000)),
+    ]
+
+
+def test_pricing_samples_come_in_time_order() -> None:
+    samples = pricing_samples(
+        started_at=T0,
+        meter_start=0,
+        stopped_at=T0 + timedelta(minutes=1),
+        meter_stop=300,
+        readings=[_reading(40, 200), _reading(20, 100)],
+    )
+    assert [s.energy_wh for s in samples] == [0, 100, 200, 300]
+
+
+def test_pricing_samples_hold_a_register_that_goes_backwards() -> None:
+    samples = pricing_samples(
+        started_at=T0,
+        meter_start=0,
+        stopped_at=T0 + timedelta(minutes=1),
+        meter_stop=300,
+        readings=[_reading(20, 200), _reading(40, 150)],
+    )
+    assert [s.energy_wh for s in samples] == [0, 200, 200, 300]
+
+
+def test_pricing_samples_leave_out_readings_outside_the_transaction_and_without_energy() -> None:
+    samples = pricing_samples(
+        started_at=T0,
+        meter_start=0,
+        stopped_at=T0 + timedelta(minutes=1),
+        meter_stop=300,
+        readings=[_reading(-5, 0), _reading(0, 0), _reading(30, None, w=5000), _reading(90, 400)],
+    )
+    assert len(samples) == 2
+
+
+def test_pricing_samples_never_exceed_meter_stop() -> None:
+    samples = pricing_samples(
+        started_at=T0,
+        meter_start=0,
+        stopped_at=T0 + timedelta(minutes=1),
+        meter_stop=300,
+        readings=[_reading(30, 900)],
+    )
+    assert [s.energy_wh for s in samples] == [0, 300, 300]
