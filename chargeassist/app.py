@@ -18,6 +18,7 @@ from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.routes import HTTPRoute
 from litestar.types import Message, Scope
 
 from chargeassist.api import (
@@ -54,6 +55,18 @@ async def _send_request_id(message: Message, scope: Scope) -> None:
     if message["type"] == "http.response.start":
         encoded = request_id_of(scope).encode("latin-1")
         message["headers"] = [*message.get("headers", []), (_REQUEST_ID, encoded)]
+
+
+async def _send_allow(message: Message, scope: Scope) -> None:
+    """Answer OPTIONS with every method of the path. Litestar 2 makes a path's OPTIONS handler when the path's
+    first handler is registered, so its ``Allow`` misses the methods registered after that (fixed in Litestar 3)."""
+    if message["type"] != "http.response.start" or scope.get("method") != "OPTIONS" or message["status"] != 204:
+        return
+    template = scope.get("path_template")
+    route = next((r for r in scope["app"].routes if isinstance(r, HTTPRoute) and r.path_format == template), None)
+    if route is not None:
+        headers = [(name, value) for name, value in message.get("headers", []) if name.lower() != b"allow"]
+        message["headers"] = [*headers, (b"allow", ", ".join(sorted(route.methods)).encode("latin-1"))]
 
 
 def _service_error_handler(request: Request[Any, Any, Any], exc: ServiceError) -> Any:
@@ -189,7 +202,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Lites
             "services": Provide(_provide_services, sync_to_thread=False),
             "principal": Provide(_provide_principal, sync_to_thread=False),
         },
-        before_send=[_send_request_id],
+        before_send=[_send_request_id, _send_allow],
         middleware=[
             DefineMiddleware(AuthMiddleware, exclude=["^/schema", "^/v1/health$", "^/ocpp/"]),
         ],
