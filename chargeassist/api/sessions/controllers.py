@@ -30,6 +30,23 @@ _KEEP_ALIVE_S = 15.0
 _encoder = msgspec.json.Encoder()
 
 
+# Times are read here rather than by the parameter: Litestar would take a bare number as a Unix time,
+# which the document (RFC 3339 date-time) does not allow.
+_DATE_TIME = {"format": "date-time"}
+
+
+def _moment(name: str, raw: str | None) -> datetime | None:
+    if raw is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ApiError.bad_field(name, "give a date-time such as 2025-01-06T08:00:00Z") from None
+    if moment.tzinfo is None:
+        raise ApiError.bad_field(name, "give a time zone (e.g. 2025-01-06T08:00:00Z)")
+    return moment
+
+
 async def _token(services: Services, principal: Principal, app_token: str) -> AppTokenRecord:
     principal.check_app_token(app_token)
     return await services.wallet.get(principal.partner_id, app_token)
@@ -94,23 +111,24 @@ class SessionController(Controller):
         app_token: AppTokenPath,
         status: Annotated[list[SessionStatus] | None, QueryParameter(name="status")] = None,
         requested_from: Annotated[
-            datetime | None, QueryParameter(name="from", description="Sessions requested at or after this time")
+            str | None,
+            QueryParameter(
+                name="from", description="Sessions requested at or after this time", schema_extra=_DATE_TIME
+            ),
         ] = None,
         requested_to: Annotated[
-            datetime | None, QueryParameter(name="to", description="Sessions requested before this time")
+            str | None,
+            QueryParameter(name="to", description="Sessions requested before this time", schema_extra=_DATE_TIME),
         ] = None,
         payment_method_id: Annotated[str | None, QueryParameter(name="paymentMethodId", max_length=40)] = None,
         page_size: Annotated[int, QueryParameter(name="pageSize", ge=1, le=100)] = 20,
         continuation_token: Annotated[str | None, QueryParameter(name="continuationToken", max_length=512)] = None,
     ) -> Page[SessionResponse]:
         token = await _token(services, principal, app_token)
-        for name, moment in (("from", requested_from), ("to", requested_to)):
-            if moment is not None and moment.tzinfo is None:
-                raise ApiError.bad_field(name, "give a time zone (e.g. 2025-01-06T08:00:00Z)")
         filters = SessionFilters(
             statuses=tuple(dict.fromkeys(status or ())),
-            requested_from=requested_from,
-            requested_to=requested_to,
+            requested_from=_moment("from", requested_from),
+            requested_to=_moment("to", requested_to),
             payment_method_id=payment_method_id,
         )
         views, next_token = await services.sessions.history(

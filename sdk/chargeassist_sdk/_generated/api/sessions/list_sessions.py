@@ -1,4 +1,3 @@
-import datetime
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
@@ -19,8 +18,8 @@ def _get_kwargs(
     app_token: str,
     *,
     status: list[ListSessionsStatusType0Item] | None | Unset = UNSET,
-    from_: datetime.datetime | None | Unset = UNSET,
-    to: datetime.datetime | None | Unset = UNSET,
+    from_: None | str | Unset = UNSET,
+    to: None | str | Unset = UNSET,
     payment_method_id: None | str | Unset = UNSET,
     page_size: int | Unset = 20,
     continuation_token: None | str | Unset = UNSET,
@@ -44,8 +43,6 @@ def _get_kwargs(
     json_from_: None | str | Unset
     if isinstance(from_, Unset):
         json_from_ = UNSET
-    elif isinstance(from_, datetime.datetime):
-        json_from_ = from_.isoformat()
     else:
         json_from_ = from_
     params["from"] = json_from_
@@ -53,8 +50,6 @@ def _get_kwargs(
     json_to: None | str | Unset
     if isinstance(to, Unset):
         json_to = UNSET
-    elif isinstance(to, datetime.datetime):
-        json_to = to.isoformat()
     else:
         json_to = to
     params["to"] = json_to
@@ -143,8 +138,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     status: list[ListSessionsStatusType0Item] | None | Unset = UNSET,
-    from_: datetime.datetime | None | Unset = UNSET,
-    to: datetime.datetime | None | Unset = UNSET,
+    from_: None | str | Unset = UNSET,
+    to: None | str | Unset = UNSET,
     payment_method_id: None | str | Unset = UNSET,
     page_size: int | Unset = 20,
     continuation_token: None | str | Unset = UNSET,
@@ -154,8 +149,8 @@ def sync_detailed(
     Args:
         app_token (str): The app token: any opaque string
         status (list[ListSessionsStatusType0Item] | None | Unset):
-        from_ (datetime.datetime | None | Unset): Sessions requested at or after this time
-        to (datetime.datetime | None | Unset): Sessions requested before this time
+        from_ (None | str | Unset): Sessions requested at or after this time
+        to (None | str | Unset): Sessions requested before this time
         payment_method_id (None | str | Unset):
         page_size (int | Unset):  Default: 20.
         continuation_token (None | str | Unset):
@@ -190,8 +185,8 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     status: list[ListSessionsStatusType0Item] | None | Unset = UNSET,
-    from_: datetime.datetime | None | Unset = UNSET,
-    to: datetime.datetime | None | Unset = UNSET,
+    from_: None | str | Unset = UNSET,
+    to: None | str | Unset = UNSET,
     payment_method_id: None | str | Unset = UNSET,
     page_size: int | Unset = 20,
     continuation_token: None | str | Unset = UNSET,
@@ -201,8 +196,8 @@ def sync(
     Args:
         app_token (str): The app token: any opaque string
         status (list[ListSessionsStatusType0Item] | None | Unset):
-        from_ (datetime.datetime | None | Unset): Sessions requested at or after this time
-        to (datetime.datetime | None | Unset): Sessions requested before this time
+        from_ (None | str | Unset): Sessions requested at or after this time
+        to (None | str | Unset): Sessions requested before this time
         payment_method_id (None | str | Unset):
         page_size (int | Unset):  Default: 20.
         continuation_token (None | str | Unset):
@@ -232,8 +227,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     status: list[ListSessionsStatusType0Item] | None | Unset = UNSET,
-    from_: datetime.datetime | None | Unset = UNSET,
-    to: datetime.datetime | None | Unset = UNSET,
+    from_: None | str | Unset = UNSET,
+    to: None | str | Unset = UNSET,
     payment_method_id: None | str | Unset = UNSET,
     page_size: int | Unset = 20,
     continuation_token: None | str | Unset = UNSET,
@@ -243,8 +238,8 @@ async def asyncio_detailed(
     Args:
         app_token (str): The app token: any opaque string
         status (list[ListSessionsStatusType0Item] | None | Unset):
-        from_ (datetime.datetime | None | Unset): Sessions requested at or after this time
-        to (datetime.datetime | None | Unset): Sessions requested before this time
+        from_ (None | str | Unset): Sessions requested at or after this time
+        to (None | str | Unset): Sessions requested before this time
         payment_method_id (None | str | Unset):
         page_size (int | Unset):  Default: 20.
         continuation_token (None | str | Unset):
@@ -277,8 +272,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     status: list[ListSessionsStatusType0Item] | None | Unset = UNSET,
-    from_: datetime.datetime | None | Unset = UNSET,
-    to: datetime.datetime | None | Unset = UNSET,
+    from_: None | str | Unset = UNSET,
+    to: None | str | Unset = UNSET,
     payment_method_id: None | str | Unset = UNSET,
     page_size: int | Unset = 20,
     continuation_token: None | str | Unset = UNSET,
@@ -288,8 +283,8 @@ async def asyncio(
     Args:
         app_token (str): The app token: any opaque string
         status (list[ListSessionsStatusType0Item] | None | Unset):
-        from_ (datetime.datetime | None | Unset): Sessions requested at or after this time
-        to (datetime.datetime | None | Unset): Sessions requested before this time
+        from_ (None | str | Unset): Sessions requested at or after this time
+        to (None | str | Unset): Sessions requested before this time
         payment_method_id (None | str | Unset):
         page_size (int | Unset):  Default: 20.
         continuation_token (None | str | Unset):
