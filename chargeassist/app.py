@@ -114,6 +114,8 @@ async def _start_demo_fleet(settings: Settings) -> Fleet:
     from chargeassist.simulator import Fleet, StationConfig
 
     url = settings.demo_ocpp_url or _DEFAULT_DEMO_OCPP_URL
+    # The simulated side's every frame would otherwise fill the server's log.
+    logging.getLogger("chargeassist.simulator.ocpp").setLevel(logging.WARNING)
     fleet = Fleet(
         [
             StationConfig(

@@ -55,6 +55,7 @@ if TYPE_CHECKING:
 __all__ = ["CentralChargePoint"]
 
 _log = logging.getLogger("chargeassist.csms")
+_frames = logging.getLogger("chargeassist.csms.frames")
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 _REQUESTS: dict[str, type[Any]] = {
@@ -126,6 +127,8 @@ class CentralChargePoint(ChargePoint):  # type: ignore[misc]
 
     async def route_message(self, raw_msg: str | bytes) -> None:
         """Answer a CALL, or hand a CALLRESULT/CALLERROR to the command waiting for it."""
+        if _frames.isEnabledFor(logging.DEBUG):
+            _frames.debug("%s: receive %s", self.id, raw_msg)
         self.central.services.charge_points.seen(self.id, datetime.now(UTC))
         try:
             frame = parse_frame(raw_msg)
@@ -162,6 +165,12 @@ class CentralChargePoint(ChargePoint):  # type: ignore[misc]
             await self._send(call_error_frame(unique_id, "InternalError", f"{action} could not be processed"))
             return
         await self._send(call_result_frame(unique_id, response))
+
+    async def _send(self, message: str) -> None:
+        # The package logs every frame at INFO; at thousands of frames a second that is most of the cost.
+        if _frames.isEnabledFor(logging.DEBUG):
+            _frames.debug("%s: send %s", self.id, message)
+        await self.connection.send(message)
 
     # --- handlers -------------------------------------------------------------------------------------
 

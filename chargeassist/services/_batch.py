@@ -13,9 +13,9 @@ import contextlib
 import logging
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, func, update
+from sqlalchemy import Table, bindparam, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from chargeassist.store import ChargePoint, ConnectorStatus, Database, MeterValueRow
@@ -58,7 +58,7 @@ def _coalesce(first: Any, second: Any) -> Any:
     return func.coalesce(first, second)
 
 
-_CHARGE_POINTS = ChargePoint.__table__
+_CHARGE_POINTS = cast("Table", ChargePoint.__table__)
 _SEEN = (
     update(_CHARGE_POINTS)
     .where(_CHARGE_POINTS.c.id == bindparam("cp_id"))
