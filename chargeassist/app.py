@@ -212,7 +212,8 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Lites
         state=State({"services": the_services, "settings": settings, "central": central}),
         lifespan=[lifespan],
         openapi_config=openapi,
-        compression_config=CompressionConfig(backend="gzip", minimum_size=4096),
+        # Level 1: JSON pages shrink almost as much as at 9 for under half the CPU.
+        compression_config=CompressionConfig(backend="gzip", minimum_size=4096, gzip_compress_level=1),
         request_max_body_size=2 * 1024 * 1024,
         debug=False,
     )
