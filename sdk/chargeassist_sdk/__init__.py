@@ -29,7 +29,7 @@ from ._errors import (
 )
 from ._pagination import AsyncPaginator, Page, Paginator
 from ._retry import IDEMPOTENCY_KEY, RetryPolicy
-from ._sessions import FINAL_STATUSES, SESSION_STATUSES, ChargeSession, SessionCommand
+from ._sessions import FINAL_STATUSES, SESSION_STATUSES
 from ._sse import ServerSentEvent
 
 __all__ = [
@@ -46,7 +46,6 @@ __all__ = [
     "AuthenticationError",
     "ChargeAssist",
     "ChargeAssistError",
-    "ChargeSession",
     "ConflictError",
     "FieldError",
     "NotFoundError",
@@ -57,7 +56,6 @@ __all__ = [
     "RetryPolicy",
     "ServerError",
     "ServerSentEvent",
-    "SessionCommand",
     "UnexpectedResponseError",
     "ValidationError",
     "WaitTimeoutError",

@@ -19,7 +19,6 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "AsyncCore",
     "SyncCore",
-    "as_mapping",
     "unwrap",
 ]
 
@@ -79,22 +78,6 @@ def expect_no_content(response: Response[Any]) -> None:
         raise UnexpectedResponseError(f"HTTP {int(response.status_code)}: expected 204 No Content")
 
 
-def as_mapping(data: object) -> Mapping[str, Any]:
-    """A JSON object from the API, or an error saying it was something else."""
-    if not isinstance(data, dict):
-        raise UnexpectedResponseError(f"expected a JSON object, got {type(data).__name__}")
-    return data
-
-
-def _decode(response: httpx.Response) -> Any:
-    if response.status_code == 204 or not response.content:
-        return None
-    try:
-        return response.json()
-    except ValueError as exc:
-        raise UnexpectedResponseError(f"HTTP {response.status_code}: the body is not JSON") from exc
-
-
 class SyncCore:
     """The blocking HTTP side of :class:`~chargeassist_sdk.ChargeAssist`."""
 
@@ -117,19 +100,6 @@ class SyncCore:
             event_hooks={"response": [_raise_for_problem]},
         )
         self.api = AuthenticatedClient(base_url=self.base_url, token=key).set_httpx_client(self.http)
-
-    def json(
-        self,
-        method: str,
-        url: str,
-        *,
-        body: object = None,
-        params: Mapping[str, str | int] | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> Any:
-        """Call the API directly (for operations the generated layer does not have yet) and decode the answer."""
-        response = self.http.request(method, url, json=body, params=params, headers=headers)
-        return _decode(response)
 
     def close(self) -> None:
         self.http.close()
@@ -157,19 +127,6 @@ class AsyncCore:
             event_hooks={"response": [_araise_for_problem]},
         )
         self.api = AuthenticatedClient(base_url=self.base_url, token=key).set_async_httpx_client(self.http)
-
-    async def json(
-        self,
-        method: str,
-        url: str,
-        *,
-        body: object = None,
-        params: Mapping[str, str | int] | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> Any:
-        """Call the API directly (for operations the generated layer does not have yet) and decode the answer."""
-        response = await self.http.request(method, url, json=body, params=params, headers=headers)
-        return _decode(response)
 
     async def aclose(self) -> None:
         await self.http.aclose()

@@ -12,7 +12,7 @@ import httpx
 from ._headers import retry_after_seconds
 
 if TYPE_CHECKING:
-    from ._sessions import ChargeSession
+    from ._generated.models import SessionResponse
 
 __all__ = [
     "APIConnectionError",
@@ -134,7 +134,7 @@ class ServerError(APIError):
 class WaitTimeoutError(ChargeAssistError, TimeoutError):
     """A charge session did not reach the awaited state in time; ``session`` is the last state seen."""
 
-    def __init__(self, message: str, session: ChargeSession) -> None:
+    def __init__(self, message: str, session: SessionResponse) -> None:
         super().__init__(message)
         self.session = session
 

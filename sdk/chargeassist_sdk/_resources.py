@@ -5,14 +5,16 @@ from __future__ import annotations
 import builtins
 import time
 from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 from typing import Literal
 
 import httpx
 
-from ._core import SyncCore, as_mapping, expect_no_content, unwrap
+from ._core import SyncCore, expect_no_content, unwrap
 from ._errors import APIConnectionError, APIError, WaitTimeoutError
 from ._generated.api.locations import get_location, search_locations_in_bounding_box, search_locations_nearby
 from ._generated.api.qr import parse_qr_code
+from ._generated.api.sessions import get_session, list_sessions, start_session, stop_session
 from ._generated.api.tokens import (
     create_access_token,
     delete_app_token,
@@ -37,31 +39,27 @@ from ._generated.models import (
     NearbyLocation,
     NearbyPage,
     PagePaymentMethodResponse,
+    PageSessionResponse,
     PageTariffOfferResponse,
     PaymentMethodResponse,
     QrParseRequest,
     QrParseResponse,
+    SessionResponse,
+    StartSessionRequest,
+    StartSessionResponse,
     TariffOfferResponse,
 )
-from ._generated.types import UNSET
+from ._generated.models.list_sessions_status_type_0_item import ListSessionsStatusType0Item as SessionStatus
+from ._generated.types import UNSET, Unset
 from ._pagination import Page, Paginator
-from ._retry import IDEMPOTENCY_KEY
-from ._sessions import (
-    ChargeSession,
-    SessionCommand,
-    Until,
-    condition_of,
-    decode_session_event,
-    session_path,
-    status_call_delay,
-    status_call_url,
-)
+from ._sessions import Until, condition_of, decode_session_event, is_final, session_path, status_call_delay
 from ._sse import EventDecoder
 
 __all__ = ["Locations", "Qr", "Sessions", "Tariffs", "Tokens", "Wallet"]
 
 PowerType = Literal["AC", "DC"]
 _NO_EVENT_STREAM = frozenset({404, 405, 406, 501})
+_EVENT_STREAM = {"Accept": "text/event-stream"}
 
 
 class Tokens:
@@ -242,50 +240,62 @@ class Sessions:
         payment_method_id: str,
         connector_id: str | None = None,
         idempotency_key: str | None = None,
-    ) -> SessionCommand:
+    ) -> StartSessionResponse:
         """Ask the charger to start. Answers at once; :meth:`wait` follows the session from there.
 
         Every POST carries an ``Idempotency-Key`` (a new one unless you pass your own), so a retried start
-        never starts twice."""
-        body = {"locationId": location_id, "evseUid": evse_uid, "paymentMethodId": payment_method_id}
-        if connector_id is not None:
-            body["connectorId"] = connector_id
-        data = self._core.json("POST", session_path(app_token), body=body, headers=_key(idempotency_key))
-        return SessionCommand.from_data(as_mapping(data))
+        never starts twice: the server answers a repeated key with the session it created."""
+        body = _start_body(location_id, evse_uid, payment_method_id, connector_id)
+        response = start_session.sync_detailed(
+            app_token, client=self._core.api, body=body, idempotency_key=idempotency_key or UNSET
+        )
+        return unwrap(response, StartSessionResponse)
 
-    def get(self, app_token: str, charge_session_id: str) -> ChargeSession:
-        """A session's current state."""
-        data = self._core.json("GET", session_path(app_token, charge_session_id))
-        return ChargeSession.from_data(as_mapping(data), charge_session_id)
+    def get(self, app_token: str, charge_session_id: str) -> SessionResponse:
+        """A session's status, energy, costs and meter data."""
+        return unwrap(get_session.sync_detailed(app_token, charge_session_id, client=self._core.api), SessionResponse)
 
-    def stop(self, app_token: str, charge_session_id: str, *, idempotency_key: str | None = None) -> SessionCommand:
-        """Ask the charger to stop; the session ends when the charger confirms (see :meth:`wait`)."""
-        path = session_path(app_token, charge_session_id, "/stop")
-        data = self._core.json("POST", path, headers=_key(idempotency_key))
-        return SessionCommand.from_data(as_mapping(data) if data is not None else {}, charge_session_id)
+    def stop(self, app_token: str, charge_session_id: str) -> SessionResponse:
+        """Ask the charger to stop (or cancel a session that has not started); :meth:`wait` sees it end."""
+        return unwrap(stop_session.sync_detailed(app_token, charge_session_id, client=self._core.api), SessionResponse)
 
-    def list(self, app_token: str, *, page_size: int | None = None) -> Paginator[ChargeSession]:
-        """Every session of the app token, page by page as you iterate."""
+    def list(
+        self,
+        app_token: str,
+        *,
+        statuses: Sequence[SessionStatus] | None = None,
+        requested_from: datetime | None = None,
+        requested_to: datetime | None = None,
+        payment_method_id: str | None = None,
+        page_size: int = 20,
+    ) -> Paginator[SessionResponse]:
+        """The app token's sessions, newest first, page by page as you iterate."""
 
-        def fetch(token: str | None) -> Page[ChargeSession]:
-            params: dict[str, str | int] = {}
-            if page_size is not None:
-                params["pageSize"] = page_size
-            if token is not None:
-                params["continuationToken"] = token
-            return _session_page(self._core.json("GET", session_path(app_token), params=params))
+        def fetch(token: str | None) -> Page[SessionResponse]:
+            response = list_sessions.sync_detailed(
+                app_token,
+                client=self._core.api,
+                status=list(statuses) if statuses is not None else UNSET,
+                from_=_time(requested_from),
+                to=_time(requested_to),
+                payment_method_id=payment_method_id or UNSET,
+                page_size=page_size,
+                continuation_token=token or UNSET,
+            )
+            found = unwrap(response, PageSessionResponse)
+            return Page(found.data, found.meta.has_more_data, _token(found.meta.continuation_token))
 
         return Paginator(fetch)
 
-    def events(self, app_token: str, charge_session_id: str) -> Iterator[ChargeSession]:
-        """The session's states as the server pushes them (server-sent events), until the stream ends."""
+    def events(self, app_token: str, charge_session_id: str) -> Iterator[SessionResponse]:
+        """The session now, then each change as the server pushes it (server-sent events), until it ends."""
         path = session_path(app_token, charge_session_id, "/events")
         timeout = httpx.Timeout(None, connect=10.0)
-        with self._core.http.stream("GET", path, headers={"Accept": "text/event-stream"}, timeout=timeout) as response:
+        with self._core.http.stream("GET", path, headers=_EVENT_STREAM, timeout=timeout) as response:
             decoder = EventDecoder()
             for line in response.iter_lines():
                 event = decoder.feed(line)
-                session = decode_session_event(event.data, charge_session_id) if event else None
+                session = decode_session_event(event.data) if event else None
                 if session is not None:
                     yield session
 
@@ -297,48 +307,43 @@ class Sessions:
         until: Until | None = None,
         timeout: float = 600.0,
         use_events: bool = True,
-    ) -> ChargeSession:
-        """Follow a session until ``until`` holds (a status, several statuses, or a test of the session) or
-        it can no longer change; by default until it stops charging. Uses the server's event stream where it
-        offers one, else calls for the status when ``nextStatusCall`` says. Raises :class:`WaitTimeoutError`
-        after ``timeout`` seconds."""
+    ) -> SessionResponse:
+        """Follow a session until ``until`` holds (a status, several statuses, or a test of the session) or it
+        can no longer change; by default until it stops charging. Listens to the session's event stream where
+        the server offers one, else asks for the status when ``nextStatusCall`` says. Raises
+        :class:`WaitTimeoutError` with the last state after ``timeout`` seconds."""
         done = condition_of(until)
         deadline = time.monotonic() + timeout
         session = self.get(app_token, charge_session_id)
-        if use_events and not (done(session) or session.is_final):
+        if use_events and not (done(session) or is_final(session)):
             session = self._wait_for_events(app_token, session, done, deadline) or session
-        while not (done(session) or session.is_final):
+        while not (done(session) or is_final(session)):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise WaitTimeoutError(f"session {charge_session_id} still {session.status} after {timeout}s", session)
             time.sleep(min(status_call_delay(session.next_status_call), remaining))
-            url = status_call_url(
-                session.next_status_call, self._core.base_url, session_path(app_token, session.charge_session_id)
-            )
-            session = ChargeSession.from_data(as_mapping(self._core.json("GET", url)), charge_session_id)
+            session = self.get(app_token, charge_session_id)
         return session
 
     def _wait_for_events(
-        self, app_token: str, session: ChargeSession, done: Callable[[ChargeSession], bool], deadline: float
-    ) -> ChargeSession | None:
-        """The first pushed state that ends the wait; None when there is no stream or it ended first."""
+        self, app_token: str, session: SessionResponse, done: Callable[[SessionResponse], bool], deadline: float
+    ) -> SessionResponse | None:
+        """The first pushed state that ends the wait; else the last one pushed (None: no stream offered)."""
         path = session_path(app_token, session.charge_session_id, "/events")
         remaining = max(deadline - time.monotonic(), 0.001)
         timeout = httpx.Timeout(remaining, connect=min(10.0, remaining))
-        last: ChargeSession | None = None
+        last: SessionResponse | None = None
         try:
-            with self._core.http.stream(
-                "GET", path, headers={"Accept": "text/event-stream"}, timeout=timeout
-            ) as response:
+            with self._core.http.stream("GET", path, headers=_EVENT_STREAM, timeout=timeout) as response:
                 if not response.headers.get("content-type", "").startswith("text/event-stream"):
                     return None
                 decoder = EventDecoder()
                 for line in response.iter_lines():
                     event = decoder.feed(line)
-                    pushed = decode_session_event(event.data, session.charge_session_id) if event else None
+                    pushed = decode_session_event(event.data) if event else None
                     if pushed is not None:
                         last = pushed
-                        if done(pushed) or pushed.is_final:
+                        if done(pushed) or is_final(pushed):
                             return pushed
                     if time.monotonic() >= deadline:
                         return last
@@ -346,21 +351,24 @@ class Sessions:
             if exc.status not in _NO_EVENT_STREAM:
                 raise
         except (httpx.TransportError, APIConnectionError):
-            pass  # the stream broke or timed out: carry on by calling for the status
+            pass  # the stream broke or timed out: carry on by asking for the status
         return last
 
 
-def _key(idempotency_key: str | None) -> dict[str, str] | None:
-    return {IDEMPOTENCY_KEY: idempotency_key} if idempotency_key else None
+def _start_body(
+    location_id: str, evse_uid: str, payment_method_id: str, connector_id: str | None
+) -> StartSessionRequest:
+    return StartSessionRequest(
+        location_id=location_id,
+        evse_uid=evse_uid,
+        payment_method_id=payment_method_id,
+        connector_id=connector_id if connector_id is not None else UNSET,
+    )
+
+
+def _time(moment: datetime | None) -> str | Unset:
+    return moment.isoformat() if moment is not None else UNSET
 
 
 def _token(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
-
-
-def _session_page(data: object) -> Page[ChargeSession]:
-    envelope = as_mapping(data)
-    items = envelope.get("data")
-    meta = as_mapping(envelope.get("meta", {}))
-    sessions = [ChargeSession.from_data(as_mapping(item)) for item in (items if isinstance(items, list) else [])]
-    return Page(sessions, bool(meta.get("hasMoreData")), _token(meta.get("continuationToken")))

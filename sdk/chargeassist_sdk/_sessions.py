@@ -1,25 +1,24 @@
-"""Charge sessions as the SDK sees them, and the pure parts of waiting for one: conditions and polling pace."""
+"""The pure parts of following a charge session: statuses, what to wait for, and when to ask again."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
-from typing import Any
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote
+
+from ._generated.models import SessionResponse
 
 __all__ = [
+    "ENDED_STATUSES",
     "FINAL_STATUSES",
     "SESSION_STATUSES",
-    "ChargeSession",
-    "SessionCommand",
     "Until",
     "condition_of",
+    "decode_session_event",
+    "is_final",
     "session_path",
     "status_call_delay",
-    "status_call_url",
 ]
 
 SESSION_STATUSES = (
@@ -41,9 +40,9 @@ FINAL_STATUSES = frozenset({"REJECTED", "CDR_AVAILABLE", "TIMEOUT", "CANCELLED",
 """Statuses a session never leaves (``COMPLETED`` is followed by ``CDR_AVAILABLE`` once it is priced)."""
 
 ENDED_STATUSES = frozenset({"COMPLETED", *FINAL_STATUSES})
-"""Statuses of a session that no longer charges: what :meth:`wait` waits for unless told otherwise."""
+"""Statuses of a session that no longer charges: what ``sessions.wait`` waits for unless told otherwise."""
 
-Until = str | Collection[str] | Callable[["ChargeSession"], bool]
+Until = str | Collection[str] | Callable[[SessionResponse], bool]
 """What to wait for: a status, any of several statuses, or a test of the session."""
 
 DEFAULT_POLL_INTERVAL = 2.0
@@ -51,77 +50,13 @@ DEFAULT_POLL_INTERVAL = 2.0
 MAX_POLL_INTERVAL = 30.0
 
 
-def _decimal(value: object) -> Decimal | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
+def is_final(session: SessionResponse) -> bool:
+    """Whether the session can no longer change."""
+    return session.status in FINAL_STATUSES
 
 
-def _next_call(value: object) -> str | float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float | str):
-        return value
-    return None
-
-
-@dataclass(frozen=True, slots=True)
-class SessionCommand:
-    """The API accepted a start or stop; follow ``next_status_call`` (or :meth:`wait`) for what happens."""
-
-    charge_session_id: str
-    next_status_call: str | float | None
-    """When (or where) to ask for the status next, as the server put it."""
-    data: Mapping[str, Any] = field(default_factory=dict)
-    """The whole response body."""
-
-    @classmethod
-    def from_data(cls, data: Mapping[str, Any], charge_session_id: str | None = None) -> SessionCommand:
-        """Read a start or stop answer; ``charge_session_id`` fills in an id the body does not repeat."""
-        found = data.get("chargeSessionId", charge_session_id)
-        if not isinstance(found, str) or not found:
-            raise ValueError("the answer names no chargeSessionId")
-        return cls(charge_session_id=found, next_status_call=_next_call(data.get("nextStatusCall")), data=data)
-
-
-@dataclass(frozen=True, slots=True)
-class ChargeSession:
-    """A charge session's state. The common fields are typed; ``data`` has every field the server sent."""
-
-    charge_session_id: str
-    status: str
-    """One of :data:`SESSION_STATUSES`."""
-    energy_in_kwh: Decimal | None
-    next_status_call: str | float | None
-    """When (or where) to ask for the status next, as the server put it."""
-    data: Mapping[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_data(cls, data: Mapping[str, Any], charge_session_id: str | None = None) -> ChargeSession:
-        """Read a session body; ``charge_session_id`` fills in an id the body does not repeat."""
-        found = data.get("chargeSessionId", data.get("id", charge_session_id))
-        status = data.get("status")
-        if not isinstance(found, str) or not found or not isinstance(status, str):
-            raise ValueError("a charge session needs chargeSessionId and status")
-        return cls(
-            charge_session_id=found,
-            status=status,
-            energy_in_kwh=_decimal(data.get("energyInKwh")),
-            next_status_call=_next_call(data.get("nextStatusCall")),
-            data=data,
-        )
-
-    @property
-    def is_final(self) -> bool:
-        """Whether the session can no longer change."""
-        return self.status in FINAL_STATUSES
-
-
-def condition_of(until: Until | None) -> Callable[[ChargeSession], bool]:
-    """A test of a session from what :meth:`wait` was asked to wait for."""
+def condition_of(until: Until | None) -> Callable[[SessionResponse], bool]:
+    """A test of a session from what ``sessions.wait`` was asked to wait for."""
     if until is None:
         return lambda session: session.status in ENDED_STATUSES
     if isinstance(until, str):
@@ -132,63 +67,24 @@ def condition_of(until: Until | None) -> Callable[[ChargeSession], bool]:
     return lambda session: session.status in wanted
 
 
-def session_path(app_token: str, charge_session_id: str | None = None, suffix: str = "") -> str:
-    """The path of an app token's sessions, of one session, or of something below one."""
-    path = f"/v1/tokens/{quote(app_token, safe='')}/sessions"
-    if charge_session_id is not None:
-        path += f"/{quote(charge_session_id, safe='')}"
-    return path + suffix
+def session_path(app_token: str, charge_session_id: str, suffix: str = "") -> str:
+    """The path of one session of an app token, or of something below it."""
+    return f"/v1/tokens/{quote(app_token, safe='')}/sessions/{quote(charge_session_id, safe='')}{suffix}"
 
 
-def _as_url(value: str) -> bool:
-    return value.startswith("/") or urlsplit(value).scheme in {"http", "https"}
-
-
-def status_call_delay(next_status_call: str | float | None, now: datetime | None = None) -> float:
-    """Seconds until the next status call. ``nextStatusCall`` may be seconds, an ISO 8601 time, or a URL
-    (called after the default pause); anything else means the default pause."""
-    delay: float | None = None
-    if isinstance(next_status_call, int | float):
-        delay = float(next_status_call)
-    elif isinstance(next_status_call, str) and not _as_url(next_status_call):
-        try:
-            delay = float(next_status_call)
-        except ValueError:
-            try:
-                when = datetime.fromisoformat(next_status_call)
-            except ValueError:
-                when = None
-            if when is not None:
-                if when.tzinfo is None:
-                    when = when.replace(tzinfo=UTC)
-                delay = (when - (now or datetime.now(UTC))).total_seconds()
-    if delay is None or delay != delay:  # absent, unreadable or NaN
+def status_call_delay(next_status_call: datetime | None, now: datetime | None = None) -> float:
+    """Seconds until ``nextStatusCall`` (the default pause when the server names no time), at most 30."""
+    if next_status_call is None:
         return DEFAULT_POLL_INTERVAL
+    when = next_status_call if next_status_call.tzinfo is not None else next_status_call.replace(tzinfo=UTC)
+    delay = (when - (now or datetime.now(UTC))).total_seconds()
     return min(max(delay, 0.0), MAX_POLL_INTERVAL)
 
 
-def status_call_url(next_status_call: str | float | None, base_url: str, default: str) -> str:
-    """Where the next status call goes: the URL the server gave, if it is on the API's own origin, else ``default``.
-    The API key is never sent anywhere else."""
-    if not isinstance(next_status_call, str) or not _as_url(next_status_call):
-        return default
-    base = base_url.rstrip("/") + "/"
-    target = urljoin(base, next_status_call)
-    wanted, got = urlsplit(base), urlsplit(target)
-    if (got.scheme, got.netloc) != (wanted.scheme, wanted.netloc):
-        return default
-    return target
-
-
-def decode_session_event(data: str, charge_session_id: str) -> ChargeSession | None:
-    """The session state an event carries, if its data is a session body."""
+def decode_session_event(data: str) -> SessionResponse | None:
+    """The session an event carries, if its data is a session."""
     try:
         decoded = json.loads(data)
-    except ValueError:
-        return None
-    if not isinstance(decoded, dict):
-        return None
-    try:
-        return ChargeSession.from_data(decoded, charge_session_id)
-    except ValueError:
+        return SessionResponse.from_dict(decoded) if isinstance(decoded, dict) else None
+    except (ValueError, KeyError, TypeError):
         return None

@@ -2,7 +2,7 @@
 
 At check-in the guest's room becomes an app token, and the room's folio its payment method: charging
 ends up on the hotel bill. The app then shows the hotel's chargers and their price, and starts and stops
-a session for the guest.
+a session for the guest, ending with its price on the room bill.
 
 Against a demo server (``scripts/serve --demo`` in the project):
 
@@ -18,8 +18,8 @@ import argparse
 import os
 import sys
 
-from chargeassist_sdk import ChargeAssist, ChargeSession, NotFoundError, WaitTimeoutError
-from chargeassist_sdk.models import EvseView, LocationView
+from chargeassist_sdk import ChargeAssist, WaitTimeoutError
+from chargeassist_sdk.models import EvseView, LocationView, SessionResponse
 
 HOTEL_LOCATION = "nl-gfx-hotel-amstel"
 PER = {"ENERGY": "kWh", "TIME": "hour charging", "PARKING_TIME": "hour parked", "FLAT": "session"}
@@ -63,34 +63,30 @@ def show_price(client: ChargeAssist, app_token: str, garage: LocationView, evse:
 
 
 def charge(client: ChargeAssist, app_token: str, payment_method_id: str, garage: LocationView, evse: EvseView) -> int:
-    """Start a session, wait until it charges, stop it and wait until it is over."""
-    try:
-        started = client.sessions.start(
-            app_token, location_id=garage.id, evse_uid=evse.uid, payment_method_id=payment_method_id
-        )
-    except NotFoundError as exc:
-        if exc.code != "not_found":  # a missing route, not a missing charger or payment method
-            raise
-        print("this server does not offer charge sessions yet: stopping before the session")
-        return 0
-    print(f"session {started.charge_session_id} requested")
+    """Start a session, wait until it charges, stop it and wait for the receipt."""
+    started = client.sessions.start(
+        app_token, location_id=garage.id, evse_uid=evse.uid, payment_method_id=payment_method_id
+    )
+    print(f"session {started.charge_session_id} {started.status}")
     try:
         session = client.sessions.wait(app_token, started.charge_session_id, until="CHARGING", timeout=120)
         report(session)
         if session.status != "CHARGING":
             return 1
         client.sessions.stop(app_token, started.charge_session_id)
-        session = client.sessions.wait(app_token, started.charge_session_id, timeout=120)
+        session = client.sessions.wait(app_token, started.charge_session_id, until="CDR_AVAILABLE", timeout=120)
     except WaitTimeoutError as exc:
         print(f"gave up waiting: the session is still {exc.session.status}")
         return 1
     report(session)
-    return 0 if session.status in {"COMPLETED", "CDR_AVAILABLE"} else 1
+    return 0 if session.status == "CDR_AVAILABLE" else 1
 
 
-def report(session: ChargeSession) -> None:
-    energy = f", {session.energy_in_kwh} kWh" if session.energy_in_kwh is not None else ""
-    print(f"session {session.charge_session_id}: {session.status}{energy}")
+def report(session: SessionResponse) -> None:
+    line = f"session {session.charge_session_id}: {session.status}, {session.energy_in_kwh} kWh"
+    if session.total_costs is not None:
+        line += f", {session.total_costs} {session.currency} to the room bill"
+    print(line)
 
 
 def main(argv: list[str] | None = None) -> int:

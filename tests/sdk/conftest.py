@@ -6,12 +6,14 @@ Tests share the server, so each works on app tokens and cards of its own (``app_
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import AsyncIterator, Iterator
 
+import httpx
 import pytest
 
 from chargeassist_sdk import AsyncChargeAssist, ChargeAssist, RetryPolicy
-from tests._live import DEMO_HOTEL_KEY, DEMO_PARTNER_KEY, live_server
+from tests._live import DEMO_HOTEL_KEY, DEMO_OPERATOR_KEY, DEMO_PARTNER_KEY, live_server
 
 NO_RETRIES = RetryPolicy(max_retries=0)
 
@@ -21,7 +23,20 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of a demo server over its own SQLite store."""
     path = tmp_path_factory.mktemp("sdk-live") / "chargeassist.db"
     with live_server(f"sqlite+aiosqlite:///{path}") as url:
+        wait_for_the_demo_charge_points(url)
         yield url
+
+
+def wait_for_the_demo_charge_points(url: str, timeout_s: float = 30.0) -> None:
+    """Wait until the demo charge points are connected, so sessions can start."""
+    deadline = time.monotonic() + timeout_s
+    headers = {"Authorization": f"Bearer {DEMO_OPERATOR_KEY}"}
+    while time.monotonic() < deadline:
+        page = httpx.get(f"{url}/v1/operator/charge-points", headers=headers, params={"pageSize": 100}).json()
+        if page["data"] and all(charge_point["connected"] for charge_point in page["data"]):
+            return
+        time.sleep(0.1)
+    raise RuntimeError("the demo charge points did not connect")
 
 
 @pytest.fixture
@@ -51,6 +66,12 @@ def app_token(sdk: ChargeAssist) -> str:
     token = f"driver-{secrets.token_hex(6)}"
     sdk.tokens.register(token)
     return token
+
+
+@pytest.fixture
+def payment_method_id(sdk: ChargeAssist, app_token: str) -> str:
+    """An external payment method in ``app_token``'s wallet."""
+    return sdk.wallet.add_external(app_token, f"folio-{secrets.token_hex(4)}").id
 
 
 @pytest.fixture
