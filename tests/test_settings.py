@@ -156,7 +156,6 @@ def test_demo_ocpp_url_must_be_a_websocket_url() -> None:
         Settings.from_env({"CHARGEASSIST_DEMO_OCPP_URL": "http://127.0.0.1:8000/ocpp"})
 
 
-
 @pytest.mark.parametrize(
     "url", ["sqlite:///chargeassist.db", "postgresql://db/chargeassist", "mysql+aiomysql://db/x", "chargeassist.db"]
 )
