@@ -47,6 +47,15 @@ def _filters(
     max_kw: float | None,
     country: str | None,
 ) -> SearchFilters:
+    if (
+        is_available is None
+        and power_type is None
+        and connector_types is None
+        and min_kw is None
+        and max_kw is None
+        and country is None
+    ):
+        return _NO_FILTERS  # the common search; building a frozen dataclass costs microseconds
     if min_kw is not None and max_kw is not None and min_kw > max_kw:
         raise ApiError.bad_field("minKw", "must not be above maxKw")
     types: set[str] = set()
@@ -67,6 +76,8 @@ def _filters(
 def _filters_key(filters: SearchFilters) -> tuple[object, ...]:
     # What a continuation token is bound to must read the same in every process. A set's order
     # follows string hashes, which differ per process (and per worker), so connector types go sorted.
+    if filters is _NO_FILTERS:
+        return _NO_FILTERS_KEY
     return (
         filters.is_available,
         filters.power_type,
@@ -75,6 +86,10 @@ def _filters_key(filters: SearchFilters) -> tuple[object, ...]:
         filters.max_kw,
         filters.country,
     )
+
+
+_NO_FILTERS = SearchFilters()
+_NO_FILTERS_KEY = (None, None, (), None, None, None)
 
 
 def _envelope(prefix: bytes, items: list[bytes], count: int, has_more: bool, token: str | None) -> bytes:
