@@ -129,6 +129,7 @@ class Services:
         """Stop background work and close the store."""
         await self.sessions.stop()
         await self.writer.stop()
+        self.charge_points.close()
         if self._refresher is not None:
             self._refresher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
