@@ -8,7 +8,9 @@ from typing import Annotated, Any, Literal, cast
 import msgspec
 from litestar import Controller, Request, Response, get
 from litestar.datastructures import State
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, Parameter, QueryParameter
+from litestar.response.base import ASGIResponse
 
 from chargeassist.services import (
     IndexedLocation,
@@ -107,7 +109,12 @@ class LocationController(Controller):
         "/boundingbox",
         operation_id="searchLocationsInBoundingBox",
         summary="Locations inside a box, paged with a continuation token",
-        responses=problem_responses(),
+        responses={
+            200: ResponseSpec(
+                BoundingBoxPage, description="Request fulfilled, document follows", generate_examples=False
+            ),
+            **problem_responses(),
+        },
     )
     async def bounding_box(
         self,
@@ -124,7 +131,7 @@ class LocationController(Controller):
         min_kw: Annotated[float | None, QueryParameter(name="minKw", ge=0, schema_extra=_NOT_NEGATIVE)] = None,
         max_kw: Annotated[float | None, QueryParameter(name="maxKw", ge=0, schema_extra=_NOT_NEGATIVE)] = None,
         country: Annotated[str | None, QueryParameter(name="country", max_length=3, schema_extra=_ALPHA_3)] = None,
-    ) -> Response[BoundingBoxPage]:
+    ) -> ASGIResponse:
         if bottom_left_lat >= top_right_lat:
             raise ApiError.bad_field("bottomLeftLat", "must be below topRightLat (the box is empty or inverted)")
         if bottom_left_lng >= top_right_lng:
@@ -176,7 +183,8 @@ class LocationController(Controller):
         body = _envelope(
             b'{"boundingBox":' + box + b",", [entry.summary_json for entry, _ in page], len(page), has_more, token
         )
-        return cast("Response[BoundingBoxPage]", Response(content=body, media_type="application/json"))
+        # Straight to ASGI: the body is final JSON already, and this skips building a Response for it.
+        return ASGIResponse(body=body, media_type="application/json")
 
     @get(
         "/nearby",
