@@ -56,6 +56,38 @@ _STATUS_UPSERT = text(
 ).bindparams(bindparam("status_at", type_=UtcDateTime()), bindparam("updated_at", type_=UtcDateTime()))
 
 _CHARGE_POINTS = cast("Table", ChargePoint.__table__)
+_CP = _CHARGE_POINTS.c
+# Connections and boots come in storms (every charge point at once after a restart or a network outage):
+# one commit for many of them. "updated_at" is kept where nothing about the charge point itself changed.
+_CONNECTED = (
+    update(_CHARGE_POINTS)
+    .where(_CP.id == bindparam("b_id"))
+    .values(
+        connected=True,
+        connected_at=bindparam("b_at"),
+        node_id=bindparam("b_node"),
+        last_seen_at=bindparam("b_at"),
+        updated_at=_CP.updated_at,
+    )
+)
+_BOOTED = (
+    update(_CHARGE_POINTS)
+    .where(_CP.id == bindparam("b_id"))
+    .values(
+        vendor=bindparam("b_vendor"),
+        model=bindparam("b_model"),
+        serial_number=bindparam("b_serial"),
+        firmware_version=bindparam("b_firmware"),
+        booted_at=bindparam("b_at"),
+        last_seen_at=bindparam("b_at"),
+    )
+)
+# Only the connection that ended: a newer connection of the same charge point keeps its record.
+_DISCONNECTED = (
+    update(_CHARGE_POINTS)
+    .where(_CP.id == bindparam("b_id"), _CP.node_id == bindparam("b_node"), _CP.connected_at == bindparam("b_since"))
+    .values(connected=False, disconnected_at=bindparam("b_at"), updated_at=_CP.updated_at)
+)
 _SEEN = (
     update(_CHARGE_POINTS)
     .where(_CHARGE_POINTS.c.id == bindparam("cp_id"))
@@ -76,6 +108,9 @@ class BatchWriter:
         """The upsert of meter readings, for callers that write readings inside a transaction of their own."""
         self._readings: list[MeterReadingRow] = []
         self._statuses: dict[tuple[str, int], ConnectorStatusRow] = {}
+        self._connected: list[dict[str, Any]] = []
+        self._booted: list[dict[str, Any]] = []
+        self._disconnected: list[dict[str, Any]] = []
         self._seen: dict[str, datetime] = {}
         self._waiters: list[asyncio.Future[None]] = []
         self._flusher: asyncio.Task[None] | None = None
@@ -113,6 +148,39 @@ class BatchWriter:
         self._statuses[(row["charge_point_id"], row["connector_id"])] = row
         await self._wait()
 
+    async def write_connected(self, charge_point_id: str, node_id: str, at: datetime) -> None:
+        """Record a new connection of a charge point held by process ``node_id``; returns once committed."""
+        self._connected.append({"b_id": charge_point_id, "b_node": node_id, "b_at": at})
+        await self._wait()
+
+    async def write_booted(
+        self,
+        charge_point_id: str,
+        *,
+        vendor: str,
+        model: str,
+        serial_number: str | None,
+        firmware_version: str | None,
+        at: datetime,
+    ) -> None:
+        """Record a BootNotification; returns once committed."""
+        self._booted.append(
+            {
+                "b_id": charge_point_id,
+                "b_vendor": vendor,
+                "b_model": model,
+                "b_serial": serial_number,
+                "b_firmware": firmware_version,
+                "b_at": at,
+            }
+        )
+        await self._wait()
+
+    async def write_disconnected(self, charge_point_id: str, node_id: str, since: datetime, at: datetime) -> None:
+        """Record the end of the connection accepted at ``since``; returns once committed."""
+        self._disconnected.append({"b_id": charge_point_id, "b_node": node_id, "b_since": since, "b_at": at})
+        await self._wait()
+
     def seen(self, charge_point_id: str, at: datetime) -> None:
         """Remember that a charge point was heard from; written with the next flush, not waited for."""
         self._seen[charge_point_id] = at
@@ -133,13 +201,19 @@ class BatchWriter:
             if self._seen:
                 self._kick(include_seen=True)
 
+    def _pending(self) -> bool:
+        return bool(self._readings or self._statuses or self._connected or self._booted or self._disconnected)
+
     async def _flush_all(self, include_seen: bool) -> None:
         # Everything that arrives during a commit waits for the next one: batches grow with the load.
-        while self._readings or self._statuses or (include_seen and self._seen):
+        while self._pending() or (include_seen and self._seen):
             if self._linger_s > 0:
                 await asyncio.sleep(self._linger_s)
             readings, self._readings = self._readings, []
             statuses, self._statuses = list(self._statuses.values()), {}
+            connected, self._connected = self._connected, []
+            booted, self._booted = self._booted, []
+            disconnected, self._disconnected = self._disconnected, []
             seen: dict[str, datetime] = {}
             if include_seen:
                 seen, self._seen = self._seen, {}
@@ -148,12 +222,19 @@ class BatchWriter:
             try:
                 # A plain connection, no ORM session: nothing here needs one, and it costs per batch.
                 async with self._db.engine.begin() as connection:
+                    # In this order: a connection's record before its boot, a disconnect last.
+                    if connected:
+                        await connection.execute(_CONNECTED, connected)
+                    if booted:
+                        await connection.execute(_BOOTED, booted)
                     if readings:
                         await connection.execute(self.readings_sql, readings)
                     if statuses:
                         await connection.execute(_STATUS_UPSERT, statuses)
                     if seen:
                         await connection.execute(_SEEN, [{"cp_id": k, "seen_at": v} for k, v in seen.items()])
+                    if disconnected:
+                        await connection.execute(_DISCONNECTED, disconnected)
             except Exception as exc:
                 _log.exception("batch write of %d readings and %d statuses failed", len(readings), len(statuses))
                 for waiter in waiters:

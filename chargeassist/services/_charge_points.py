@@ -247,31 +247,11 @@ class ChargePointService:
 
     async def record_connected(self, charge_point_id: str, node_id: str, at: datetime) -> None:
         """A WebSocket of the charge point was accepted by process ``node_id``."""
-        async with self._db.transaction() as session:
-            await session.execute(
-                update(ChargePoint)
-                .where(ChargePoint.id == charge_point_id)
-                .values(
-                    connected=True,
-                    connected_at=at,
-                    node_id=node_id,
-                    last_seen_at=at,
-                    updated_at=ChargePoint.updated_at,
-                )
-            )
+        await self._writer.write_connected(charge_point_id, node_id, at)
 
     async def record_disconnected(self, charge_point_id: str, node_id: str, connected_at: datetime) -> None:
         """The connection accepted at ``connected_at`` ended (a newer connection's record is left alone)."""
-        async with self._db.transaction() as session:
-            await session.execute(
-                update(ChargePoint)
-                .where(
-                    ChargePoint.id == charge_point_id,
-                    ChargePoint.node_id == node_id,
-                    ChargePoint.connected_at == connected_at,
-                )
-                .values(connected=False, disconnected_at=utcnow(), updated_at=ChargePoint.updated_at)
-            )
+        await self._writer.write_disconnected(charge_point_id, node_id, connected_at, utcnow())
 
     async def record_boot(
         self,
@@ -284,19 +264,14 @@ class ChargePointService:
         at: datetime,
     ) -> None:
         """What the charge point said in its BootNotification."""
-        async with self._db.transaction() as session:
-            await session.execute(
-                update(ChargePoint)
-                .where(ChargePoint.id == charge_point_id)
-                .values(
-                    vendor=vendor,
-                    model=model,
-                    serial_number=serial_number,
-                    firmware_version=firmware_version,
-                    booted_at=at,
-                    last_seen_at=at,
-                )
-            )
+        await self._writer.write_booted(
+            charge_point_id,
+            vendor=vendor,
+            model=model,
+            serial_number=serial_number,
+            firmware_version=firmware_version,
+            at=at,
+        )
 
     async def record_firmware_status(self, charge_point_id: str, status: str) -> None:
         """The charge point's last FirmwareStatusNotification."""

@@ -11,8 +11,8 @@ import msgspec
 import pytest
 
 from chargeassist.domain.tariffs import MeterSample, decode_tariff, price_session
-from chargeassist.simulator import AuthorizationRejected, SimulatedStation
-from tests.csms._live import TARIFF, LiveServer, driver_with_card, start_session, wait_status
+from chargeassist.simulator import AuthorizationRejected, BatteryModel, SimulatedStation
+from tests.csms._live import TARIFF, LiveServer, driver_with_card, seed, start_session, wait_status
 
 
 def _time(text: str) -> datetime:
@@ -222,3 +222,41 @@ async def test_timeout_survives_a_restart(impatient: LiveServer) -> None:
     await impatient.services.sessions.stop()
     await impatient.services.sessions.start(impatient.services.continuation)  # type: ignore[arg-type]
     await wait_status(impatient, session_id, "TIMEOUT")
+
+
+async def test_full_battery_parks_the_session(live: LiveServer) -> None:
+    full_soon = BatteryModel(capacity_kwh=1.0, start_soc=70.0, target_soc=75.0)
+    station = live.station(battery=full_soon)
+    await station.start()
+    await station.wait_booted()
+    method_id = await driver_with_card(live)
+    response = await start_session(live, method_id)
+    session_id = response.json()["chargeSessionId"]
+    await station.wait_status(1, "SuspendedEV")
+    await wait_status(live, session_id, "PARKING")
+    await live.call("POST", f"/v1/tokens/driver-1/sessions/{session_id}/stop")
+    await wait_status(live, session_id, "CDR_AVAILABLE")
+
+
+async def test_card_is_refused_at_a_location_closed_to_its_partner(live: LiveServer) -> None:
+    other = await live.services.partners.create("Closed-loop Owner")
+    await seed(live, restricted_to=[other.identity.partner_id])
+    station = live.station()
+    await station.start()
+    await station.wait_booted()
+    await driver_with_card(live)
+    with pytest.raises(AuthorizationRejected) as refused:
+        await station.start_rfid(1, CARD_TAG)
+    assert refused.value.status == "Invalid"
+
+
+async def test_card_of_a_listed_partner_is_accepted_at_a_closed_location(live: LiveServer) -> None:
+    ours = await live.services.partners.authenticate(live.partner_key)
+    assert ours is not None
+    await seed(live, restricted_to=[ours.partner_id])
+    station = live.station()
+    await station.start()
+    await station.wait_booted()
+    await driver_with_card(live)
+    tx = await station.start_rfid(1, CARD_TAG)
+    assert tx.id_tag_status == "Accepted"

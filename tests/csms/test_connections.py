@@ -208,3 +208,36 @@ async def test_command_the_charge_point_does_not_answer_is_504(live: LiveServer)
     )
     assert response.status_code == 504
     assert response.json()["code"] == "charge_point_timeout"
+
+
+async def test_connector_status_changes_the_available_count_in_search(live: LiveServer) -> None:
+    station = live.station()
+    await station.start()
+    await station.wait_booted()
+    await station.wait_sent("StatusNotification", 2)
+
+    async def available() -> int:
+        response = await live.call("GET", "/v1/locations/nearby", params={"latitude": 52.370216, "longitude": 4.895168})
+        assert response.status_code == 200, response.text
+        (found,) = [loc for loc in response.json()["data"] if loc["id"] == "nl-tst-e2e-site"]
+        count: int = found["conAvail"]
+        return count
+
+    assert await available() == 2
+    await station.plug_in(1)
+    await station.wait_sent("StatusNotification", 3)
+    assert await available() == 1
+
+
+async def test_diagnostics_and_firmware_statuses_reach_the_operator(live: LiveServer) -> None:
+    station = live.station()
+    await station.start()
+    await station.wait_booted()
+    for unique_id, action, status in (
+        ("d-1", "DiagnosticsStatusNotification", "Uploaded"),
+        ("f-1", "FirmwareStatusNotification", "Installed"),
+    ):
+        answer = await station.send_raw(json.dumps([2, unique_id, action, {"status": status}]))
+        assert answer == f'[3,"{unique_id}",{{}}]'
+    body = (await live.call("GET", "/v1/operator/charge-points/CP-E2E-1", live.operator_key)).json()
+    assert (body["diagnosticsStatus"], body["firmwareStatus"]) == ("Uploaded", "Installed")
