@@ -581,6 +581,8 @@ class SessionService:
                 await session.flush()
                 if new_session is not None:
                     new_session.transaction_id = transaction.id
+                    new_session.started_at = timestamp
+                    new_session.meter_start = meter_start
                     session.add(new_session)
         except IntegrityError:
             # The same StartTransaction on another connection at the same moment: answer as that one was.

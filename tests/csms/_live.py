@@ -57,7 +57,13 @@ class LiveServer:
 
     def station(self, charge_point_id: str = "CP-E2E-1", **overrides: Any) -> SimulatedStation:
         """A simulated station with fast intervals (stopped at teardown)."""
-        values: dict[str, Any] = {"password": PASSWORD, "max_power_kw": 50.0, "time_scale": 20.0}
+        # A meter that does not start at zero, as none does in the field.
+        values: dict[str, Any] = {
+            "password": PASSWORD,
+            "max_power_kw": 50.0,
+            "time_scale": 20.0,
+            "initial_meter_wh": 1_234_567.0,
+        }
         values.update(overrides)
         config: StationConfig = fast_config(self.ocpp_url, charge_point_id, **values)
         station = SimulatedStation(config)
