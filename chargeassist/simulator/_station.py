@@ -793,10 +793,12 @@ class SimulatedStation:
                 try:
                     await self.wait_until(lambda: connector.plugged, timeout)
                 except TimeoutError:
+                    # Nobody plugged in: the connector is free again.
+                    connector.pending_start = False
+                    self._refresh_status(connector)
                     return
         finally:
             connector.pending_start = False
-            self._refresh_status(connector)
         self._begin_transaction(connector, id_tag, remote=True)
 
     def _on_remote_stop(self, unique_id: str, transaction_id: int) -> Any:
