@@ -548,6 +548,7 @@ def main() -> None:
     parser.add_argument("--skip-connections", action="store_true")
     parser.add_argument("--skip-messages", action="store_true")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     _raise_fd_limit()
     if not args.skip_micro:
         micro()
