@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 import msgspec
-from litestar import Request
-from litestar.datastructures import State
 from litestar.di import NamedDependency
 
 from chargeassist.services import ServiceError, Services
 
-from ._auth import Principal, principal_of
+from ._auth import Principal
 from ._errors import ApiError, FieldError
 
 __all__ = [
@@ -20,8 +18,6 @@ __all__ = [
     "PrincipalDep",
     "ServicesDep",
     "api_error",
-    "provide_principal",
-    "provide_services",
 ]
 
 T = TypeVar("T")
@@ -49,17 +45,6 @@ class Page(msgspec.Struct, Generic[T], kw_only=True, rename="camel"):
 
     data: list[T]
     meta: ListMeta
-
-
-def provide_services(state: State) -> Services:
-    """The process's services."""
-    services: Services = state.services
-    return services
-
-
-def provide_principal(request: Request[Any, Any, Any]) -> Principal:
-    """The authenticated caller."""
-    return principal_of(request)
 
 
 def api_error(exc: ServiceError) -> ApiError:
