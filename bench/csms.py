@@ -386,6 +386,7 @@ def connections(url: str, stations: int, server_name: str, hold_s: float = 30.0)
                 f"     server memory: {idle_rss / 1024:.0f} MiB before any connection, {connected_rss / 1024:.0f} MiB "
                 f"with {stations}, {left_rss / 1024:.0f} MiB after they left"
             )
+            print(f"     machine load (1-minute average, {os.cpu_count()} CPUs): {os.getloadavg()[0]:.1f}")
             print(
                 f"     per connection: {(connected_rss - left_rss) / stations:.1f} KiB held while connected, "
                 f"{(connected_rss - idle_rss) / stations:.1f} KiB counting all growth since start"
@@ -447,6 +448,7 @@ def messages(url: str, partner_key: str, charging: int, measure_s: float, server
         print(f"   MeterValues to CALLRESULT: {_ms(_percentiles(_all(results)))}")
         print(f"   server process CPU: {cpu * 100:.0f}% of one core")
         print(f"   driver API, GET session status meanwhile: {_ms(_percentiles(api))}, {api_errors} errors")
+        print(f"   machine load meanwhile (1-minute average, {os.cpu_count()} CPUs): {os.getloadavg()[0]:.1f}")
     finally:
         server.stop()
 
