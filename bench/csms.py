@@ -1,22 +1,24 @@
 """Benchmark of the CSMS: connections held by one server process, and MeterValues it takes per second.
 
-Run with ``.venv/bin/python bench/csms.py`` (about five minutes). It prints three parts:
+Run with ``.venv/bin/python bench/csms.py`` (about ten minutes). It prints three parts:
 
 1. Where the time of one MeterValues goes: checking the payload with the ``ocpp`` package's jsonschema
    (what the package does for every message, in a thread pool) against msgspec, and storing readings one
    commit per message against one commit per batch.
-2. Connections: ``chargeassist serve`` (granian, one worker) on a fresh SQLite store, and ``--stations``
-   simulated charge points in two separate processes connecting, booting and sending heartbeats. Reports
-   the time for all of them to connect and boot (the first time, when each password costs one scrypt, and
-   again after they reconnect) and the server's memory per connection.
-3. Messages: ``--charging`` charge points with two connectors each, charging with one MeterValues per
-   connector per second, into the same kind of server; reports the rate, the time from sending a
-   MeterValues to its CALLRESULT (median, p95, p99, max; measured at the charge points), and the driver
-   API's answer times for session status while that runs.
+2. Connections: ``chargeassist serve`` (uvicorn by default, one worker) on a fresh SQLite store, and
+   ``--stations`` simulated charge points (the simulator) in two separate processes connecting, booting and
+   sending heartbeats. Reports the time for all of them to connect and boot (the first time, when each
+   password costs one scrypt, and again after they reconnect) and the server's memory per connection.
+3. Messages: ``--charging`` charge points with two connectors each, started with an RFID StartTransaction
+   and sending one MeterValues per connector per second, into the same kind of server; reports the rate,
+   the time from sending a MeterValues to its CALLRESULT (median, p95, p99, max; measured at the charge
+   points), and the driver API's answer times for session status while that runs. By default these are
+   lean OCPP-J clients (``_lean_fleet``), since the simulator costs more CPU per message than the server
+   does; ``--load simulator`` runs the simulator instead.
 
-Options: ``--stations 5000 --charging 500 --measure-s 60 --server granian|uvicorn --skip-connections
---skip-messages --skip-micro``. The charge points use ``validate_messages=False`` so the simulators' own
-jsonschema checks do not eat the CPU the server needs (two cores run both sides).
+Options: ``--stations 5000 --charging 500 --measure-s 60 --server uvicorn|granian --load lean|simulator
+--skip-connections --skip-messages --skip-micro``. Simulated charge points use ``validate_messages=False``
+so their own jsonschema checks do not eat the CPU the server needs (two cores run both sides).
 """
 
 from __future__ import annotations
@@ -291,7 +293,6 @@ class Server:
             [sys.executable, "-m", "chargeassist.cli", "serve", "--port", str(self.port), "--server", server],
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
         )
         self.base = f"http://127.0.0.1:{self.port}"
         self.ocpp = f"ws://127.0.0.1:{self.port}/ocpp"
@@ -329,7 +330,6 @@ class FleetProcess:
         self.process = subprocess.Popen(
             [sys.executable, __file__, "_fleet", *args],
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
             text=True,
         )
 
@@ -403,23 +403,28 @@ def _all(results: list[dict[str, Any]]) -> list[float]:
 # --- 3. messages ----------------------------------------------------------------------------------------
 
 
-def messages(url: str, partner_key: str, charging: int, measure_s: float, server_name: str) -> None:
+def messages(url: str, partner_key: str, charging: int, measure_s: float, server_name: str, load: str) -> None:
     import httpx
 
     rate = charging * 2
     print(
-        f"3. Messages: {charging} charge points, {rate} connectors charging, one MeterValues per connector per second"
+        f"3. Messages: {charging} charge points ({load}), {rate} connectors charging, one MeterValues per connector"
+        f" per second, into one {server_name} process"
     )
     server = Server(url, server_name, heartbeat_s=300)
     try:
         server.wait_ready()
-        half = charging // 2
-        fleets = [
-            FleetProcess("charge", server.ocpp, "CHG", "1", str(half), str(measure_s)),
-            FleetProcess("charge", server.ocpp, "CHG", str(half + 1), str(charging - half), str(measure_s)),
-        ]
+        if load == "lean":
+            fleets = [FleetProcess("lean", server.ocpp, "CHG", "1", str(charging), str(measure_s))]
+        else:
+            half = charging // 2
+            fleets = [
+                FleetProcess("charge", server.ocpp, "CHG", "1", str(half), str(measure_s)),
+                FleetProcess("charge", server.ocpp, "CHG", str(half + 1), str(charging - half), str(measure_s)),
+            ]
         for fleet in fleets:
             fleet.read("CHARGING")
+        print(f"   all {rate} connectors charging; measuring for {measure_s:.0f} s")
         pid = server.app_pid
         cpu_before, wall_before = _cpu_s(pid), time.monotonic()
         api: list[float] = []
@@ -535,17 +540,176 @@ async def _fleet(mode: str, url: str, prefix: str, first: int, count: int, secon
     await fleet.stop()
 
 
+async def _lean_fleet(url: str, prefix: str, first: int, count: int, seconds: float) -> None:
+    """Charge points that speak OCPP-J 1.6 over their own WebSocket with pre-shaped frames and nothing else.
+
+    The simulator runs the ``ocpp`` package on the charge point side, which spends more CPU on a MeterValues
+    than the central system does; on two cores a few hundred of them starve the server they measure, and the
+    time to CALLRESULT they report is mostly their own event loop's. These send the same frames (boot, status,
+    an RFID StartTransaction per connector, then one MeterValues per connector per second at a random phase)
+    and time each answer from the send to the CALLRESULT with the same unique id.
+    """
+    import base64
+    import random
+
+    from websockets.asyncio.client import connect
+
+    latencies: list[float] = []
+    errors: list[str] = []
+    sent = 0
+    recording = False
+    charging = 0
+    all_charging = asyncio.Event()
+    stop = asyncio.Event()
+
+    def frame(unique_id: str, action: str, payload: dict[str, Any]) -> str:
+        return json.dumps([2, unique_id, action, payload], separators=(",", ":"))
+
+    def now() -> str:
+        return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+    async def station(number: int) -> None:
+        nonlocal sent, charging
+        charge_point_id = f"{prefix}-{number:05d}"
+        credentials = base64.b64encode(f"{charge_point_id}:{PASSWORD}".encode()).decode()
+        pending: dict[str, tuple[float, asyncio.Future[Any]]] = {}
+        counter = 0
+        async with connect(
+            f"{url}/{charge_point_id}",
+            subprotocols=["ocpp1.6"],  # type: ignore[list-item]
+            additional_headers={"Authorization": f"Basic {credentials}"},
+            ping_interval=None,
+            open_timeout=120,
+            compression=None,
+        ) as websocket:
+
+            async def reader() -> None:
+                async for raw in websocket:
+                    message = json.loads(raw)
+                    waiting = pending.pop(message[1], None)
+                    if waiting is None:
+                        continue
+                    started, future = waiting
+                    if message[0] == 3:
+                        future.set_result((time.perf_counter() - started, message[2]))
+                    else:
+                        future.set_exception(RuntimeError(f"{message[2]}: {message[3]}"))
+
+            async def request(action: str, payload: dict[str, Any]) -> tuple[float, Any]:
+                nonlocal counter
+                counter += 1
+                unique_id = str(counter)
+                future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+                pending[unique_id] = (time.perf_counter(), future)
+                await websocket.send(frame(unique_id, action, payload))
+                return await asyncio.wait_for(future, 60)
+
+            reading = asyncio.create_task(reader())
+            await request("BootNotification", {"chargePointVendor": "Bench", "chargePointModel": "Lean"})
+            transactions: dict[int, int] = {}
+            for connector_id in (1, 2):
+                status = {"connectorId": connector_id, "errorCode": "NoError", "timestamp": now()}
+                await request("StatusNotification", {**status, "status": "Preparing"})
+                _, answer = await request(
+                    "StartTransaction",
+                    {"connectorId": connector_id, "idTag": CARD, "meterStart": 1000, "timestamp": now()},
+                )
+                transactions[connector_id] = answer["transactionId"]
+                await request("StatusNotification", {**status, "status": "Charging", "timestamp": now()})
+            charging += 1
+            if charging == count:
+                all_charging.set()
+            await all_charging.wait()
+            energy = {1: 1000, 2: 1000}
+
+            async def meter(connector_id: int) -> None:
+                nonlocal sent
+                await asyncio.sleep(random.random())
+                next_at = time.monotonic()
+                while not stop.is_set():
+                    energy[connector_id] += 3
+                    register = str(energy[connector_id])
+                    sampled = [
+                        {"value": register, "measurand": "Energy.Active.Import.Register", "unit": "Wh"},
+                        {"value": "11000", "measurand": "Power.Active.Import", "unit": "W"},
+                        {"value": "16", "measurand": "Current.Import", "unit": "A"},
+                        {"value": "50", "measurand": "SoC", "unit": "Percent"},
+                    ]
+                    payload = {
+                        "connectorId": connector_id,
+                        "transactionId": transactions[connector_id],
+                        "meterValue": [{"timestamp": now(), "sampledValue": sampled}],
+                    }
+                    try:
+                        elapsed, _ = await request("MeterValues", payload)
+                    except Exception as exc:
+                        if recording:
+                            errors.append(type(exc).__name__)
+                    else:
+                        if recording:
+                            latencies.append(elapsed)
+                            sent += 1
+                    next_at += 1.0
+                    await asyncio.sleep(max(0.0, next_at - time.monotonic()))
+
+            await asyncio.gather(meter(1), meter(2))
+            reading.cancel()
+
+    connecting = asyncio.Semaphore(50)
+
+    async def started(number: int) -> None:
+        async with connecting:
+            await asyncio.sleep(0)
+        await station(number)
+
+    tasks = [asyncio.create_task(started(n)) for n in range(first, first + count)]
+    waiting = asyncio.create_task(all_charging.wait())
+    await asyncio.wait([waiting, *tasks], return_when=asyncio.FIRST_COMPLETED)
+    if not all_charging.is_set():
+        failed = next(t for t in tasks if t.done())
+        raise RuntimeError(f"a charge point failed before charging: {failed.exception()!r}")
+    print("CHARGING", count * 2, flush=True)
+    await asyncio.sleep(3)
+    recording = True
+    window_started = time.monotonic()
+    await asyncio.sleep(seconds)
+    recording = False
+    window = time.monotonic() - window_started
+    stop.set()
+    await asyncio.wait(tasks, timeout=10)
+    for task in tasks:
+        task.cancel()
+    result = {
+        "booted": count,
+        "reconnects": 0,
+        "answered": sent,
+        "errors": len(errors),
+        "window_s": window,
+        "latencies": latencies,
+    }
+    print("RESULT", json.dumps(result), flush=True)
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "_fleet":
         _raise_fd_limit()
         mode, url, prefix, first, count, seconds = sys.argv[2:8]
-        asyncio.run(_fleet(mode, url, prefix, int(first), int(count), float(seconds)))
+        if mode == "lean":
+            asyncio.run(_lean_fleet(url, prefix, int(first), int(count), float(seconds)))
+        else:
+            asyncio.run(_fleet(mode, url, prefix, int(first), int(count), float(seconds)))
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stations", type=int, default=5000)
     parser.add_argument("--charging", type=int, default=500)
     parser.add_argument("--measure-s", type=float, default=60.0)
-    parser.add_argument("--server", choices=("granian", "uvicorn"), default="granian")
+    parser.add_argument("--server", choices=("uvicorn", "granian"), default="uvicorn")
+    parser.add_argument(
+        "--load",
+        choices=("lean", "simulator"),
+        default="lean",
+        help="Charge points of the messages part: lean OCPP-J clients, or the simulator (costlier than the server).",
+    )
     parser.add_argument("--skip-micro", action="store_true")
     parser.add_argument("--skip-connections", action="store_true")
     parser.add_argument("--skip-messages", action="store_true")
@@ -565,7 +729,7 @@ def main() -> None:
         if not args.skip_connections:
             connections(url, args.stations, args.server)
         if not args.skip_messages:
-            messages(url, partner_key, args.charging, args.measure_s, args.server)
+            messages(url, partner_key, args.charging, args.measure_s, args.server, args.load)
 
 
 if __name__ == "__main__":

@@ -203,7 +203,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=5, help="Length of one round.")
     parser.add_argument("--rounds", type=int, default=5, help="Rounds per endpoint, alternating.")
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--server", choices=["granian", "uvicorn"], default="granian")
+    parser.add_argument("--server", choices=["uvicorn", "granian"], default="uvicorn")
     parser.add_argument("--page-size", type=int, default=50)
     parser.add_argument("--rebuild", action="store_true", help="Rebuild the data set even if cached.")
     args = parser.parse_args()

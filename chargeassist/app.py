@@ -15,6 +15,7 @@ from litestar import Litestar, Request
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.logging.config import LoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
@@ -215,6 +216,8 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Lites
         # Level 1: JSON pages shrink almost as much as at 9 for under half the CPU.
         compression_config=CompressionConfig(backend="gzip", minimum_size=4096, gzip_compress_level=1),
         request_max_body_size=2 * 1024 * 1024,
+        # Litestar's own default puts the root logger at INFO, whatever CHARGEASSIST_LOG_LEVEL says.
+        logging_config=LoggingConfig(root={"handlers": ["queue_listener"], "level": settings.log_level.upper()}),
         debug=False,
     )
 

@@ -14,6 +14,7 @@ from typing import Any
 __all__ = ["JwtKey", "Settings", "SettingsError"]
 
 _PREFIX = "CHARGEASSIST_"
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class SettingsError(ValueError):
@@ -157,6 +158,8 @@ class Settings:
         ):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{_PREFIX}{name.upper()}: must be positive")
+        if self.log_level.upper() not in _LOG_LEVELS:
+            raise SettingsError(f"CHARGEASSIST_LOG_LEVEL: one of {', '.join(_LOG_LEVELS)}, not {self.log_level!r}")
         if self.demo_ocpp_url and not self.demo_ocpp_url.startswith(("ws://", "wss://")):
             raise SettingsError("CHARGEASSIST_DEMO_OCPP_URL: must start with ws:// or wss://")
 

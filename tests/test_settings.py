@@ -148,6 +148,15 @@ def test_charging_intervals_must_be_positive(name: str) -> None:
         Settings.from_env({f"CHARGEASSIST_{name}": "0"})
 
 
+def test_unknown_log_level_is_refused_naming_the_variable() -> None:
+    with pytest.raises(SettingsError, match="CHARGEASSIST_LOG_LEVEL"):
+        Settings.from_env({"CHARGEASSIST_LOG_LEVEL": "verbose"})
+
+
+def test_log_level_may_be_lowercase() -> None:
+    assert Settings.from_env({"CHARGEASSIST_LOG_LEVEL": "warning"}).log_level == "warning"
+
+
 # --- URLs ------------------------------------------------------------------------------------
 
 

@@ -33,7 +33,7 @@ class HealthResponse(msgspec.Struct, kw_only=True, rename="camel"):
 )
 async def health(services: ServicesDep) -> HealthResponse:
     try:
-        async with services.db.transaction() as session:
+        async with services.db.read() as session:
             await session.execute(text("SELECT 1"))
         database: Literal["ok", "unavailable"] = "ok"
     except Exception:

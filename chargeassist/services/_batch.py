@@ -221,7 +221,7 @@ class BatchWriter:
             waiters, self._waiters = self._waiters, []
             try:
                 # A plain connection, no ORM session: nothing here needs one, and it costs per batch.
-                async with self._db.engine.begin() as connection:
+                async with self._db.write_connection() as connection:
                     # In this order: a connection's record before its boot, a disconnect last.
                     if connected:
                         await connection.execute(_CONNECTED, connected)

@@ -197,7 +197,7 @@ class ChargePointService:
 
     async def evse_uids(self, charge_point_id: str) -> list[str]:
         """The EVSE uids of a charge point in OCPP connector order; 404 when unknown."""
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             if await session.get(ChargePoint, charge_point_id) is None:
                 raise ServiceError(404, "charge_point_not_found", f"no charge point {charge_point_id!r}")
             rows = await session.scalars(
@@ -209,7 +209,7 @@ class ChargePointService:
 
     async def check_password(self, charge_point_id: str, password: str) -> bool | None:
         """None when the charge point is unknown, else whether the password is right."""
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             row = await session.get(ChargePoint, charge_point_id)
         if row is None:
             return None
@@ -218,7 +218,7 @@ class ChargePointService:
     async def authenticate(self, charge_point_id: str, password: str) -> bool | None:
         """Like :meth:`check_password`, for the CSMS: scrypt runs in a thread, and a password verified once
         against the stored hash is recognised again without it until the hash changes."""
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             stored = await session.scalar(select(ChargePoint.password_hash).where(ChargePoint.id == charge_point_id))
         if stored is None:
             return None
@@ -323,7 +323,7 @@ class ChargePointService:
 
     async def evse_of(self, charge_point_id: str, connector_id: int) -> EvseLink | None:
         """The EVSE the operator mapped to this connector, if any."""
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             found = (
                 await session.execute(
                     select(EvseRow.pk, EvseRow.uid, LocationRow.pk, LocationRow.id)
@@ -342,7 +342,7 @@ class ChargePointService:
 
     async def connector_status(self, charge_point_id: str, connector_id: int) -> str | None:
         """The last OCPP status of the connector, if it ever reported one."""
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             status: str | None = await session.scalar(
                 select(ConnectorStatus.status).where(
                     ConnectorStatus.charge_point_id == charge_point_id,
@@ -385,7 +385,7 @@ class ChargePointService:
         return await self._command(charge_point_id, "ChangeConfiguration", {"key": key, "value": value})
 
     async def _command(self, charge_point_id: str, action: str, payload: dict[str, Any]) -> dict[str, Any]:
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             if await session.get(ChargePoint, charge_point_id) is None:
                 raise ServiceError(404, "charge_point_not_found", f"no charge point {charge_point_id!r}")
         outcome = await self._commands.send(
@@ -413,7 +413,7 @@ class ChargePointService:
 
     async def list_views(self, *, offset: int, limit: int) -> tuple[list[ChargePointView], int]:
         """Charge points in id order from ``offset``, and how many there are in all."""
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             total = int(await session.scalar(select(func.count()).select_from(ChargePoint)) or 0)
             rows = list(
                 (await session.scalars(select(ChargePoint).order_by(ChargePoint.id).offset(offset).limit(limit))).all()
@@ -422,7 +422,7 @@ class ChargePointService:
 
     async def view(self, charge_point_id: str) -> ChargePointView:
         """One charge point; 404 when unknown."""
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             row = await session.get(ChargePoint, charge_point_id)
         if row is None:
             raise ServiceError(404, "charge_point_not_found", f"no charge point {charge_point_id!r}")
@@ -432,7 +432,7 @@ class ChargePointService:
         ids = [row.id for row in rows]
         if not ids:
             return []
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             evses = (
                 await session.execute(
                     select(EvseRow.charge_point_id, EvseRow.ocpp_connector_id, EvseRow.uid)

@@ -333,7 +333,7 @@ class LocationService:
 
     async def find(self, location_id: str) -> StoredLocation | None:
         """The location, or None."""
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             row = await session.scalar(
                 select(LocationRow).where(LocationRow.id == location_id, LocationRow.deleted.is_(False))
             )
@@ -351,7 +351,7 @@ class LocationService:
 
     async def find_evse_by_key(self, key: str) -> tuple[str, str] | None:
         """(location id, EVSE uid) of the EVSE whose normalised EVSE id is ``key``."""
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             found = (
                 await session.execute(
                     select(LocationRow.id, EvseRow.uid)
@@ -375,7 +375,7 @@ class LocationService:
         # Plain column rows, not ORM objects: loading a million EVSEs through the ORM costs minutes.
         changed = 0
         while True:
-            async with self._db.transaction() as session:
+            async with self._db.read() as session:
                 rows = (
                     await session.execute(
                         select(*_INDEX_LOCATION_COLUMNS)

@@ -77,7 +77,7 @@ class PartnerService:
             cached = self._cache.get(key_hash)
             if cached is not None and cached[0] > now:
                 return cached[1]
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             row = await session.scalar(select(Partner).where(Partner.api_key_hash == key_hash))
         identity = PartnerIdentity(partner_id=row.id, name=row.name, is_operator=row.is_operator) if row else None
         if use_cache:
@@ -88,6 +88,6 @@ class PartnerService:
 
     async def list(self) -> list[PartnerIdentity]:
         """All partners, oldest first."""
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             rows = (await session.scalars(select(Partner).order_by(Partner.created_at))).all()
         return [PartnerIdentity(partner_id=r.id, name=r.name, is_operator=r.is_operator) for r in rows]

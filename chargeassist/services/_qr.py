@@ -56,7 +56,7 @@ class QrService:
 
     async def get(self, qr_id: str) -> QrCode:
         """A QR code; 404 when unknown."""
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             row = await session.get(QrCode, qr_id)
         if row is None:
             raise ServiceError(404, "qr_code_not_found", f"no QR code {qr_id!r}")
@@ -74,7 +74,7 @@ class QrService:
         """Resolve a scanned text; unknown, foreign or restricted targets are just ``valid: False``."""
         reference = qr.parse_qr_text(text, self._base_url)
         if reference.kind == "sticker" and reference.qr_id:
-            async with self._db.transaction() as session:
+            async with self._db.read() as session:
                 row = await session.get(QrCode, reference.qr_id)
             if row is None:
                 return QrResolution(valid=False)
@@ -104,6 +104,6 @@ class QrService:
 
     async def lookup(self, qr_id: str) -> QrCode | None:
         """A QR code by id, or None."""
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             row: QrCode | None = await session.scalar(select(QrCode).where(QrCode.id == qr_id))
             return row

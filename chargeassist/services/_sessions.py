@@ -282,7 +282,7 @@ class SessionService:
         return await self._view(row, with_data=False), False
 
     async def _replay(self, token: AppTokenRecord, request: StartRequest, key: str) -> SessionView | None:
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             row = await session.scalar(
                 select(ChargeSession).where(
                     ChargeSession.app_token_pk == token.pk, ChargeSession.idempotency_key == key
@@ -307,7 +307,7 @@ class SessionService:
     async def _new_app_session(
         self, token: AppTokenRecord, request: StartRequest, idempotency_key: str | None
     ) -> ChargeSession:
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             method = await session.scalar(
                 select(PaymentMethod).where(
                     PaymentMethod.id == request.payment_method_id, PaymentMethod.app_token_pk == token.pk
@@ -340,7 +340,7 @@ class SessionService:
                     404, "connector_not_found", f"no connector {request.connector_id!r} on EVSE {evse.uid!r}"
                 )
             connector = found
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             evse_row = (
                 await session.execute(
                     select(EvseRow.pk, EvseRow.charge_point_id, EvseRow.ocpp_connector_id).where(
@@ -455,7 +455,7 @@ class SessionService:
             query = query.where(ChargeSession.requested_at < filters.requested_to)
         if filters.payment_method_id is not None:
             query = query.where(ChargeSession.payment_method_id == filters.payment_method_id)
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             rows = list((await session.scalars(query.order_by(ChargeSession.pk.desc()).limit(page_size + 1))).all())
         more = len(rows) > page_size
         rows = rows[:page_size]
@@ -470,7 +470,7 @@ class SessionService:
             yield await self.get(token, session_id), subscription
 
     async def _owned(self, token: AppTokenRecord, session_id: str) -> ChargeSession:
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             row = await session.scalar(
                 select(ChargeSession).where(ChargeSession.id == session_id, ChargeSession.app_token_pk == token.pk)
             )
@@ -482,7 +482,7 @@ class SessionService:
 
     async def authorize(self, charge_point_id: str, id_tag: str) -> IdTagStatus:
         """Authorize: an app session's own tag while it waits to start, or an RFID card in some wallet."""
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             waiting = await session.scalar(
                 select(ChargeSession.id)
                 .where(
@@ -499,7 +499,7 @@ class SessionService:
 
     async def _card(self, charge_point_id: str, id_tag: str) -> tuple[IdTagStatus, tuple[PaymentMethod, str] | None]:
         """Whether an RFID card may charge at this charge point, and the card and its partner when it may."""
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             found = (
                 await session.execute(
                     select(PaymentMethod, AppToken.partner_id)
@@ -545,7 +545,7 @@ class SessionService:
         existing = await self._transaction_at(charge_point_id, connector_id, timestamp)
         if existing is not None:
             return await self._started_again(existing)
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             linked = await session.scalar(
                 select(ChargeSession)
                 .where(ChargeSession.id_tag == id_tag, ChargeSession.charge_point_id == charge_point_id)
@@ -605,7 +605,7 @@ class SessionService:
         return StartedTransaction(transaction_id=transaction.id, id_tag_status=status)
 
     async def _transaction_at(self, charge_point_id: str, connector_id: int, at: datetime) -> OcppTransaction | None:
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             found: OcppTransaction | None = await session.scalar(
                 select(OcppTransaction).where(
                     OcppTransaction.charge_point_id == charge_point_id,
@@ -673,7 +673,7 @@ class SessionService:
         """Whether the transaction is this charge point's (a charge point may not write into another's)."""
         owner = self._owners.get(transaction_id)
         if owner is None:
-            async with self._db.transaction() as session:
+            async with self._db.read() as session:
                 owner = await session.scalar(
                     select(OcppTransaction.charge_point_id).where(OcppTransaction.id == transaction_id)
                 )
@@ -686,7 +686,7 @@ class SessionService:
 
     async def open_transaction(self, charge_point_id: str, connector_id: int) -> int | None:
         """The transaction running on a connector, for MeterValues that do not name theirs."""
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             found: int | None = await session.scalar(
                 select(OcppTransaction.id)
                 .where(
@@ -755,7 +755,7 @@ class SessionService:
             event, current = SessionEvent.CHARGING_RESUMED, "PARKING"
         else:
             return
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             session_id = await session.scalar(
                 select(ChargeSession.id)
                 .where(
@@ -773,7 +773,7 @@ class SessionService:
 
     async def price(self, session_id: str) -> None:
         """Price a COMPLETED session from its meter data with the tariff it started under (CDR_AVAILABLE)."""
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             row = await session.scalar(select(ChargeSession).where(ChargeSession.id == session_id))
             if row is None or row.status != "COMPLETED":
                 return
@@ -850,7 +850,7 @@ class SessionService:
     # --- commands ------------------------------------------------------------------------------------
 
     async def _remote_start(self, session_id: str) -> None:
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             row = await session.scalar(select(ChargeSession).where(ChargeSession.id == session_id))
         if row is None or row.status != "REQUESTED":
             return
@@ -884,7 +884,7 @@ class SessionService:
             await self._transition(session_id, SessionEvent.START_FAILED, status_reason=reason)
 
     async def _remote_stop(self, session_id: str) -> None:
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             row = await session.scalar(select(ChargeSession).where(ChargeSession.id == session_id))
         if row is None or row.transaction_id is None:
             return
@@ -911,7 +911,7 @@ class SessionService:
         if due is None or utcnow() < due:
             return row
         updated, _ = await self._transition(
-            row.id, SessionEvent.DEADLINE_PASSED, status_reason=_timeout_reason(row.status)
+            row.id, SessionEvent.DEADLINE_PASSED, only_from=row.status, status_reason=_timeout_reason(row.status)
         )
         return updated
 
@@ -919,7 +919,7 @@ class SessionService:
         """Time out sessions past their deadline and price finished ones nobody priced; returns how many
         sessions it acted on. Runs periodically in every process; safe to race."""
         now = utcnow()
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             due = (
                 await session.execute(
                     select(ChargeSession.id, ChargeSession.status).where(
@@ -942,7 +942,11 @@ class SessionService:
                 )
             ).all()
         for session_id, status in due:
-            await self._transition(session_id, SessionEvent.DEADLINE_PASSED, status_reason=_timeout_reason(status))
+            # Only from the status whose deadline passed: a session that moved on since (the charge point
+            # answered the start just now) has a deadline of its own, for a later sweep.
+            await self._transition(
+                session_id, SessionEvent.DEADLINE_PASSED, only_from=status, status_reason=_timeout_reason(status)
+            )
         for session_id in unpriced:
             await self.price(session_id)
         return len(due) + len(unpriced)
@@ -958,14 +962,17 @@ class SessionService:
     # --- transitions ---------------------------------------------------------------------------------
 
     async def _transition(
-        self, session_id: str, event: SessionEvent, **values: Any
+        self, session_id: str, event: SessionEvent, *, only_from: str | None = None, **values: Any
     ) -> tuple[ChargeSession, Transition]:
-        """Apply ``event`` with a compare-and-set on the status; ``values`` are written with a change."""
+        """Apply ``event`` with a compare-and-set on the status; ``values`` are written with a change.
+        With ``only_from``, the event applies only while the session is still in that status."""
         for _ in range(20):
-            async with self._db.transaction() as session:
+            async with self._db.read() as session:
                 row = await session.scalar(select(ChargeSession).where(ChargeSession.id == session_id))
             if row is None:
                 raise ServiceError(404, "session_not_found", f"no session {session_id!r}")
+            if only_from is not None and row.status != only_from:
+                return row, Transition(status=_status_of(row), changed=False)
             transition = apply(_status_of(row), event)
             if not transition.changed:
                 return row, transition
@@ -1026,7 +1033,7 @@ class SessionService:
         readings: list[MeterReading] = []
         running = row.transaction_id is not None and row.meter_stop is None
         if row.transaction_id is not None and (with_data or running):
-            async with self._db.transaction() as session:
+            async with self._db.read() as session:
                 readings = await self._readings(session, row.transaction_id)
         figures = live_figures(row.meter_start, readings)
         energy = figures.energy_kwh

@@ -211,7 +211,7 @@ class TariffService:
 
     async def find(self, tariff_id: str) -> Tariff | None:
         """The stored tariff, or None."""
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             document = await session.scalar(select(TariffRow.document).where(TariffRow.id == tariff_id))
         return decode_tariff(document) if document is not None else None
 

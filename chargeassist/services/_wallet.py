@@ -82,7 +82,7 @@ class WalletService:
 
     async def find(self, partner_id: str, app_token: str) -> AppTokenRecord | None:
         """The partner's app token, or None (another partner's token is never found)."""
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             row = await self._row(session, partner_id, app_token)
             return _record(row) if row else None
 
@@ -111,7 +111,7 @@ class WalletService:
 
     async def list_payment_methods(self, token: AppTokenRecord) -> list[PaymentMethod]:
         """The wallet, oldest first."""
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             rows = await session.scalars(
                 select(PaymentMethod)
                 .where(PaymentMethod.app_token_pk == token.pk)
@@ -121,7 +121,7 @@ class WalletService:
 
     async def get_payment_method(self, token: AppTokenRecord, payment_method_id: str) -> PaymentMethod:
         """One payment method of this wallet; 404 for unknown ids and for other wallets' methods."""
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             row = await session.scalar(
                 select(PaymentMethod).where(
                     PaymentMethod.id == payment_method_id, PaymentMethod.app_token_pk == token.pk

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 __all__ = ["Database"]
+
+_READ_ONLY = "chargeassist_read_only"
+# Set while the running task holds the SQLite write lock, to catch a write unit opened inside another one,
+# which would wait for itself.
+_writing: contextvars.ContextVar[bool] = contextvars.ContextVar("chargeassist_writing", default=False)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -20,10 +27,27 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+    # The driver would open transactions itself, lazily and only before a write: a unit that read first then
+    # ran outside any transaction, and its first write had to upgrade a read lock, which fails at once when
+    # another connection wrote in between ("database is locked", whatever the busy timeout). BEGIN is ours.
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin(connection: Any) -> None:
+    # A write unit takes the write lock up front (waiting for it is what the busy timeout is for); a read
+    # unit reads one consistent snapshot and never blocks a writer.
+    read_only = connection.get_execution_options().get(_READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
 
 
 class Database:
-    """One engine and its session factory; every unit of work is one transaction."""
+    """One engine and its session factories; every unit of work is one transaction.
+
+    ``transaction()`` is a unit that may write, ``read()`` one that only reads. On SQLite, the write units
+    of this process take their turn in order (one writer at a time is all SQLite has; left to its busy
+    timeout, a writer under a steady stream of others can wait in vain until it fails), and read units run
+    beside them. On PostgreSQL a read unit is a READ ONLY transaction, so a write in one is an error.
+    """
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = url
@@ -31,20 +55,61 @@ class Database:
         if url.startswith("postgresql"):
             kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
-        if url.startswith("sqlite"):
+        read_options: dict[str, Any] = {_READ_ONLY: True}
+        if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine.sync_engine, "begin", _sqlite_begin)
+        elif url.startswith("postgresql+asyncpg"):
+            read_options["postgresql_readonly"] = True
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._read_sessionmaker = async_sessionmaker(
+            self.engine.execution_options(**read_options), expire_on_commit=False
+        )
+        self._write_lock: asyncio.Lock | None = None
+        self._write_lock_loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def is_sqlite(self) -> bool:
         """Whether this is the embedded SQLite store."""
         return self.url.startswith("sqlite")
 
+    def _lock(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        if self._write_lock is None or self._write_lock_loop is not loop:
+            self._write_lock, self._write_lock_loop = asyncio.Lock(), loop
+        return self._write_lock
+
+    @asynccontextmanager
+    async def _writer_turn(self) -> AsyncIterator[None]:
+        if not self.is_sqlite:
+            yield
+            return
+        if _writing.get():
+            raise RuntimeError("a write unit of work opened inside another one would wait for itself on SQLite")
+        async with self._lock():
+            token = _writing.set(True)
+            try:
+                yield
+            finally:
+                _writing.reset(token)
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A session inside one transaction: committed on success, rolled back on any error."""
-        async with self.sessionmaker() as session, session.begin():
+        """A session inside one transaction that may write: committed on success, rolled back on any error."""
+        async with self._writer_turn(), self.sessionmaker() as session, session.begin():
             yield session
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A session inside one read-only transaction (one consistent snapshot)."""
+        async with self._read_sessionmaker() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def write_connection(self) -> AsyncIterator[AsyncConnection]:
+        """A plain connection inside one transaction that may write, for bulk statements without the ORM."""
+        async with self._writer_turn(), self.engine.begin() as connection:
+            yield connection
 
     async def dispose(self) -> None:
         """Close every pooled connection."""

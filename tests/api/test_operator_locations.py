@@ -147,10 +147,6 @@ async def test_invalid_location_is_400_naming_the_field(
     assert error_fields(body) == [field]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="domain.locations names a missing top-level field '$' (the tariff parser names it); not fixed here",
-)
 async def test_location_missing_a_required_field_is_400_naming_it(client: Client, operator_key: str) -> None:
     document = site()
     del document["address"]

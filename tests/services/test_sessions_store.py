@@ -4,12 +4,14 @@ forgets nothing."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from decimal import Decimal
 
 import msgspec
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from chargeassist.domain.sessions import MeterReading, pricing_samples
 from chargeassist.domain.tariffs import decode_tariff, encode_tariff, price_session
@@ -92,6 +94,32 @@ async def test_unanswered_start_within_its_deadline_is_left_alone(services: Serv
     session_id = await _session(services, token, status="REQUESTED", requested_at=utcnow() - timedelta(seconds=10))
     await services.sessions.sweep()
     assert await _status(services, session_id) == "REQUESTED"
+
+
+async def test_start_answered_while_the_sweep_runs_keeps_its_own_deadline(
+    services: Services, token: AppTokenRecord, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session_id = await _session(services, token, status="REQUESTED", requested_at=utcnow() - timedelta(seconds=31))
+    read = services.db.read
+    reads = 0
+
+    @asynccontextmanager
+    async def answer_after_the_sweep_has_read() -> AsyncIterator[AsyncSession]:
+        nonlocal reads
+        async with read() as session:
+            yield session
+        reads += 1
+        if reads == 1:  # the sweep has its list of due sessions: now the charge point's Accepted lands
+            async with services.db.transaction() as session:
+                await session.execute(
+                    update(ChargeSession)
+                    .where(ChargeSession.id == session_id)
+                    .values(status="STARTING", start_answered_at=utcnow())
+                )
+
+    monkeypatch.setattr(services.db, "read", answer_after_the_sweep_has_read)
+    await services.sessions.sweep()
+    assert await _status(services, session_id) == "STARTING"
 
 
 async def test_accepted_start_without_a_transaction_times_out_a_minute_after_the_answer(

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 
+from .._validation import path_and_reason
 from ._models import Connector, Evse, Location
 
 __all__ = ["LocationValidationError", "connector_kw", "convert_location", "location_key", "parse_coordinate"]
@@ -26,14 +27,6 @@ class LocationValidationError(ValueError):
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
-
-
-def _msgspec_path(message: str) -> tuple[str, str]:
-    # msgspec says "Expected `str`, got `int` - at `$.evses[0].uid`"; split into (path, reason).
-    reason, sep, where = message.partition(" - at `")
-    if not sep:
-        return "$", message
-    return where.rstrip("`").removeprefix("$.").removeprefix("$") or "$", reason
 
 
 def parse_coordinate(value: str, *, low: Decimal, high: Decimal) -> float:
@@ -139,7 +132,7 @@ def convert_location(obj: Mapping[str, Any]) -> Location:
     try:
         location = msgspec.convert(obj, Location)
     except msgspec.ValidationError as exc:
-        field, reason = _msgspec_path(str(exc))
+        field, reason = path_and_reason(exc)
         raise LocationValidationError(field, reason) from exc
     check_location(location)
     return location

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
+from .._validation import path_and_reason
 from ._models import Cdr, ChargingPeriod, Price, Tariff, TariffRestrictions
 
 __all__ = [
@@ -36,8 +37,6 @@ _CURRENCY_RE = re.compile(r"[A-Z]{3}")
 _COUNTRY_RE = re.compile(r"[A-Za-z]{2}")
 _PARTY_RE = re.compile(r"[A-Za-z0-9]{3}")
 _LANGUAGE_RE = re.compile(r"[A-Za-z]{2}")
-_MSGSPEC_ERROR_RE = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
-_MISSING_RE = re.compile(r"^Object missing required field `(?P<name>[^`]+)`$")
 
 _TARIFF_DECODER = msgspec.json.Decoder(Tariff)
 _CDR_DECODER = msgspec.json.Decoder(Cdr)
@@ -266,14 +265,4 @@ def _as_utc(moment: datetime) -> datetime:
 
 
 def _from_msgspec(kind: type[_E], exc: msgspec.ValidationError) -> _E:
-    match = _MSGSPEC_ERROR_RE.match(str(exc))
-    message = match.group("message") if match else str(exc)
-    path = (match.group("path") or "") if match else ""
-    path = path.removeprefix(".")
-    missing = _MISSING_RE.match(message)
-    if missing:
-        name = missing.group("name")
-        return kind(f"{path}.{name}" if path else name, "required field is missing")
-    reason = message.replace("`", "")
-    reason = reason[:1].lower() + reason[1:]
-    return kind(path or "$", reason)
+    return kind(*path_and_reason(exc))
