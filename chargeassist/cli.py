@@ -193,7 +193,13 @@ def import_locations(file: Path) -> None:
     async def run() -> tuple[int, int]:
         services = Services.create(settings)
         try:
-            return await services.tariffs.bulk_put(tariffs), await services.locations.bulk_put(locations)
+            # Everything is checked before anything is written: a bad entry anywhere leaves the store as it was.
+            checked_tariffs = services.tariffs.check_many(tariffs)
+            checked_locations = services.locations.check_many(locations)
+            return (
+                await services.tariffs.store_many(checked_tariffs),
+                await services.locations.store_many(checked_locations),
+            )
         finally:
             await services.db.dispose()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Iterator
 
@@ -26,3 +27,27 @@ async def test_log_level_setting_applies_to_the_service_loggers(sqlite_url: str)
     async with AsyncTestClient(app=app):
         assert not logging.getLogger("chargeassist.csms").isEnabledFor(logging.INFO)
         assert logging.getLogger("chargeassist.csms").isEnabledFor(logging.WARNING)
+
+
+@pytest.fixture
+def collector() -> Iterator[None]:
+    threshold = gc.get_threshold()
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*threshold)
+
+
+@pytest.mark.usefixtures("collector")
+async def test_a_server_app_freezes_what_exists_once_started(sqlite_url: str) -> None:
+    app = create_app(make_settings(sqlite_url), freeze_heap=True)
+    async with AsyncTestClient(app=app):
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold()[2] == 100
+
+
+@pytest.mark.usefixtures("collector")
+async def test_an_app_for_tests_leaves_the_collector_alone(sqlite_url: str) -> None:
+    frozen = gc.get_freeze_count()
+    app = create_app(make_settings(sqlite_url))
+    async with AsyncTestClient(app=app):
+        assert gc.get_freeze_count() == frozen

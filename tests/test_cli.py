@@ -201,6 +201,28 @@ def test_import_of_an_invalid_location_names_it_and_its_field(store: Path, tmp_p
     assert_one_line_error(result, "[2].coordinates.latitude")
 
 
+def test_import_with_one_bad_location_writes_nothing(store: Path, tmp_path: Path) -> None:
+    locations = demo_locations(3)
+    locations[2]["coordinates"]["latitude"] = "north"
+    run("import", "locations", str(write_json(tmp_path, {"tariffs": demo_tariffs(), "locations": locations})))
+    assert query(store, "SELECT count(*) FROM locations") == [(0,)]
+    assert query(store, "SELECT count(*) FROM tariffs") == [(0,)]
+
+
+def test_import_with_one_bad_tariff_writes_nothing(store: Path, tmp_path: Path) -> None:
+    tariffs = demo_tariffs()
+    tariffs[-1]["currency"] = "EURO"
+    run("import", "locations", str(write_json(tmp_path, {"tariffs": tariffs, "locations": demo_locations(2)})))
+    assert query(store, "SELECT count(*) FROM tariffs") == [(0,)]
+
+
+def test_import_names_the_bad_tariff_by_its_index(store: Path, tmp_path: Path) -> None:
+    tariffs = demo_tariffs()
+    tariffs[1]["currency"] = "EURO"
+    result = run("import", "locations", str(write_json(tmp_path, {"tariffs": tariffs, "locations": []})))
+    assert_one_line_error(result, "[1].currency")
+
+
 def test_import_of_an_invalid_tariff_names_its_field(store: Path, tmp_path: Path) -> None:
     tariffs = demo_tariffs()
     tariffs[0]["currency"] = "EURO"

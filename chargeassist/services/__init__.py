@@ -17,7 +17,7 @@ from ._errors import ServiceError
 from ._events import InProcessSessionEvents, SessionEventBus, SessionUpdate, Subscription
 from ._location_index import ConnectorFacet, IndexedLocation, LocationIndex, SearchFilters
 from ._location_views import LocationSummary, LocationView, build_location_view
-from ._locations import LocationService, StoredLocation, evse_id_key
+from ._locations import CheckedLocation, LocationService, StoredLocation, evse_id_key
 from ._paging import ContinuationCodec, InvalidContinuationToken
 from ._partners import CreatedPartner, PartnerIdentity, PartnerService, hash_api_key
 from ._qr import QrResolution, QrService
@@ -42,6 +42,7 @@ __all__ = [
     "ChargePointCommand",
     "ChargePointService",
     "ChargePointView",
+    "CheckedLocation",
     "CommandBus",
     "CommandOutcome",
     "ConnectorFacet",

@@ -27,7 +27,7 @@ from ._errors import ServiceError
 from ._location_index import ConnectorFacet, IndexedLocation, LocationIndex
 from ._location_views import build_summary, is_dc
 
-__all__ = ["LocationService", "StoredLocation", "evse_id_key"]
+__all__ = ["CheckedLocation", "LocationService", "StoredLocation", "evse_id_key"]
 
 _log = logging.getLogger("chargeassist.locations")
 _location_decoder = msgspec.json.Decoder(Location)
@@ -41,6 +41,15 @@ def evse_id_key(evse_id: str | None) -> str | None:
     if not evse_id:
         return None
     return "".join(ch for ch in evse_id.upper() if ch.isalnum()) or None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedLocation:
+    """A location of an import that passed its checks, ready to be written."""
+
+    location_id: str
+    location: Location
+    restricted_to: tuple[str, ...] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,9 +274,9 @@ class LocationService:
                 await session.execute(delete(EvseRow).where(EvseRow.location_pk == row.pk, EvseRow.uid.in_(gone)))
         return created
 
-    async def bulk_put(self, documents: Sequence[Mapping[str, Any]]) -> int:
-        """Create or replace many locations (import); each is validated, the index refreshed once."""
-        count = 0
+    def check_many(self, documents: Sequence[Any]) -> list[CheckedLocation]:
+        """Every location of an import, checked; refused naming the first that is not valid, by its index."""
+        checked: list[CheckedLocation] = []
         for index, body in enumerate(documents):
             if not isinstance(body, Mapping):
                 raise ServiceError(
@@ -281,10 +290,19 @@ class LocationService:
             location_id = location_key(location.country_code, location.party_id, location.id)
             if not is_valid_location_key(location_id):
                 raise ServiceError(400, "invalid_location_id", f"[{index}]: location id {location_id!r} is not usable")
-            await self._write(location_id, location, restricted_to)
-            count += 1
+            checked.append(CheckedLocation(location_id, location, restricted_to))
+        return checked
+
+    async def store_many(self, locations: Sequence[CheckedLocation]) -> int:
+        """Create or replace locations that :meth:`check_many` passed; the index is refreshed once."""
+        for item in locations:
+            await self._write(item.location_id, item.location, item.restricted_to)
         await self.refresh_index()
-        return count
+        return len(locations)
+
+    async def bulk_put(self, documents: Sequence[Any]) -> int:
+        """Create or replace many locations (import): all are checked before any is written."""
+        return await self.store_many(self.check_many(documents))
 
     async def delete(self, location_id: str) -> None:
         """Remove a location; kept as a tombstone so every index drops it."""

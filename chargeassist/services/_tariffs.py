@@ -168,6 +168,11 @@ class TariffService:
 
     async def put(self, tariff_id: str, body: Mapping[str, Any]) -> tuple[Tariff, bool]:
         """Create or replace a tariff; refused with the field named when it is not valid OCPI 2.2.1."""
+        tariff = self._checked(tariff_id, body)
+        return tariff, await self._store(tariff_id, tariff)
+
+    @staticmethod
+    def _checked(tariff_id: str, body: Mapping[str, Any]) -> Tariff:
         try:
             tariff = convert_tariff(body)
         except TariffValidationError as exc:
@@ -179,6 +184,9 @@ class TariffService:
                 f"the path names {tariff_id!r} but the body's id is {tariff.id!r}",
                 field="id",
             )
+        return tariff
+
+    async def _store(self, tariff_id: str, tariff: Tariff) -> bool:
         async with self._db.transaction() as session:
             row = await session.get(TariffRow, tariff_id)
             document = _encoder.encode(tariff).decode()
@@ -198,16 +206,31 @@ class TariffService:
                 row.party_id = tariff.party_id
                 row.currency = tariff.currency
                 row.document = document
-        return tariff, created
+        return created
 
-    async def bulk_put(self, documents: Sequence[Mapping[str, Any]]) -> int:
-        """Create or replace many tariffs (import)."""
+    def check_many(self, documents: Sequence[Any]) -> list[Tariff]:
+        """Every tariff of an import, checked; refused naming the first that is not valid, by its index."""
+        checked: list[Tariff] = []
         for index, body in enumerate(documents):
             tariff_id = body.get("id") if isinstance(body, Mapping) else None
             if not isinstance(tariff_id, str):
                 raise ServiceError(400, "invalid_tariff", f"[{index}].id: missing", field=f"[{index}].id")
-            await self.put(tariff_id, body)
-        return len(documents)
+            try:
+                checked.append(self._checked(tariff_id, body))
+            except ServiceError as exc:
+                field = f"[{index}].{exc.field}" if exc.field else f"[{index}]"
+                raise ServiceError(exc.status, exc.code, f"[{index}].{exc.detail}", field=field) from exc
+        return checked
+
+    async def store_many(self, tariffs: Sequence[Tariff]) -> int:
+        """Create or replace tariffs that :meth:`check_many` passed."""
+        for tariff in tariffs:
+            await self._store(tariff.id, tariff)
+        return len(tariffs)
+
+    async def bulk_put(self, documents: Sequence[Any]) -> int:
+        """Create or replace many tariffs (import): all are checked before any is written."""
+        return await self.store_many(self.check_many(documents))
 
     async def find(self, tariff_id: str) -> Tariff | None:
         """The stored tariff, or None."""
