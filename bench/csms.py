@@ -105,22 +105,23 @@ def _cpu_s(pid: int) -> float:
 # --- 1. where the time goes -----------------------------------------------------------------------------
 
 
-def _meter_values_payload(transaction_id: int, seconds: int) -> dict[str, Any]:
-    at = (datetime(2025, 1, 6, 8, tzinfo=UTC) + timedelta(seconds=seconds)).isoformat().replace("+00:00", "Z")
+def _meter_values_payload(transaction_id: int, connector_id: int, energy_wh: int, timestamp: str) -> dict[str, Any]:
+    """One MeterValues as a charging connector sends it: energy register, power, current and SoC."""
+    readings = (
+        (str(energy_wh), "Energy.Active.Import.Register", "Wh"),
+        ("11000", "Power.Active.Import", "W"),
+        ("16", "Current.Import", "A"),
+        ("50", "SoC", "Percent"),
+    )
     return {
-        "connectorId": 1,
+        "connectorId": connector_id,
         "transactionId": transaction_id,
         "meterValue": [
             {
-                "timestamp": at,
+                "timestamp": timestamp,
                 "sampledValue": [
-                    {"value": str(1000 + seconds * 3), "context": "Sample.Periodic", "measurand": m, "unit": u}
-                    for m, u in (
-                        ("Energy.Active.Import.Register", "Wh"),
-                        ("Power.Active.Import", "W"),
-                        ("Current.Import", "A"),
-                        ("SoC", "Percent"),
-                    )
+                    {"value": value, "context": "Sample.Periodic", "measurand": measurand, "unit": unit}
+                    for value, measurand, unit in readings
                 ],
             }
         ],
@@ -132,7 +133,7 @@ def micro(rounds: int = 2000) -> None:
 
     from chargeassist.csms._messages import MeterValuesRequest, decode_payload, readings_of
 
-    payload = _meter_values_payload(7, 1)
+    payload = _meter_values_payload(7, 1, 1003, "2025-01-06T08:00:01Z")
     started = time.perf_counter()
     for i in range(rounds):
         _validate_payload(Call(str(i), "MeterValues", payload), "1.6")
@@ -628,18 +629,9 @@ async def _lean_fleet(url: str, prefix: str, first: int, count: int, seconds: fl
                 next_at = time.monotonic()
                 while not stop.is_set():
                     energy[connector_id] += 3
-                    register = str(energy[connector_id])
-                    sampled = [
-                        {"value": register, "measurand": "Energy.Active.Import.Register", "unit": "Wh"},
-                        {"value": "11000", "measurand": "Power.Active.Import", "unit": "W"},
-                        {"value": "16", "measurand": "Current.Import", "unit": "A"},
-                        {"value": "50", "measurand": "SoC", "unit": "Percent"},
-                    ]
-                    payload = {
-                        "connectorId": connector_id,
-                        "transactionId": transactions[connector_id],
-                        "meterValue": [{"timestamp": now(), "sampledValue": sampled}],
-                    }
+                    payload = _meter_values_payload(
+                        transactions[connector_id], connector_id, energy[connector_id], now()
+                    )
                     try:
                         elapsed, _ = await request("MeterValues", payload)
                     except Exception as exc:

@@ -27,9 +27,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
-    # The driver would open transactions itself, lazily and only before a write: a unit that read first then
-    # ran outside any transaction, and its first write had to upgrade a read lock, which fails at once when
-    # another connection wrote in between ("database is locked", whatever the busy timeout). BEGIN is ours.
+    # The driver would open transactions itself, lazily and only before the first write, so a unit's reads
+    # before it saw no snapshot of their own and its write queued for the lock mid-unit. BEGIN is ours
+    # (see _sqlite_begin), so a unit is one transaction from its first statement.
     dbapi_connection.isolation_level = None
 
 
