@@ -1,4 +1,4 @@
-"""Third-party OCPI 2.2.1 tariff conformance cases, read from the shared folder next to the repository.
+"""Third-party OCPI 2.2.1 tariff conformance cases, kept beside this file in ``conformance/`` (see its README).
 
 Each folder holds a ``tariff.json`` (which must parse) and possibly ``cdr*.json`` files whose ``total_*``
 fields are the expected answer for their ``charging_periods``, compared at the 4 decimals OCPI uses.
@@ -6,7 +6,6 @@ fields are the expected answer for their ``charging_periods``, compared at the 4
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pytest
 
 from chargeassist.domain.tariffs import Cdr, Price, decode_cdr, decode_tariff, price_charging_periods
 
-CASES = Path(__file__).resolve().parents[3] / ".." / "shared" / "conformance" / "ocpi-tariffs"
+CASES = Path(__file__).resolve().parent / "conformance"
 
 _PRICES = (
     "total_cost",
@@ -36,21 +35,11 @@ _SPEC_OVERRIDES = {
 }
 
 
-def _require_cases() -> Path:
-    if CASES.is_dir():
-        return CASES
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"conformance folder missing in CI: {CASES}")
-    pytest.skip(f"conformance folder not found at {CASES} (it sits next to the repository checkout)")
-
-
 def _folders() -> list[str]:
-    return sorted(entry.name for entry in CASES.iterdir() if entry.is_dir()) if CASES.is_dir() else ["(missing)"]
+    return sorted(entry.name for entry in CASES.iterdir() if entry.is_dir())
 
 
 def _cdrs() -> list[tuple[str, str]]:
-    if not CASES.is_dir():
-        return [("(missing)", "(missing)")]
     return sorted((cdr.parent.name, cdr.name) for cdr in CASES.glob("*/cdr*.json"))
 
 
@@ -68,9 +57,8 @@ def _expected(cdr: Cdr, folder: str, name: str, field: str) -> Price | None:
 
 @pytest.mark.parametrize("folder", _folders())
 def test_the_tariff_parses(folder: str) -> None:
-    cases = _require_cases()
 
-    tariff = decode_tariff((cases / folder / "tariff.json").read_bytes())
+    tariff = decode_tariff((CASES / folder / "tariff.json").read_bytes())
 
     assert tariff.elements
 
@@ -78,9 +66,8 @@ def test_the_tariff_parses(folder: str) -> None:
 @pytest.mark.parametrize(("folder", "name"), _cdrs())
 @pytest.mark.parametrize("field", _PRICES)
 def test_the_cdr_cost_is_reproduced(folder: str, name: str, field: str) -> None:
-    cases = _require_cases()
-    tariff = decode_tariff((cases / folder / "tariff.json").read_bytes())
-    cdr = decode_cdr((cases / folder / name).read_bytes())
+    tariff = decode_tariff((CASES / folder / "tariff.json").read_bytes())
+    cdr = decode_cdr((CASES / folder / name).read_bytes())
 
     session = price_charging_periods(
         tariff, cdr.charging_periods, session_start=cdr.start_date_time, session_end=cdr.end_date_time
@@ -92,9 +79,8 @@ def test_the_cdr_cost_is_reproduced(folder: str, name: str, field: str) -> None:
 @pytest.mark.parametrize(("folder", "name"), _cdrs())
 @pytest.mark.parametrize("field", _QUANTITIES)
 def test_the_cdr_quantity_is_reproduced(folder: str, name: str, field: str) -> None:
-    cases = _require_cases()
-    tariff = decode_tariff((cases / folder / "tariff.json").read_bytes())
-    cdr = decode_cdr((cases / folder / name).read_bytes())
+    tariff = decode_tariff((CASES / folder / "tariff.json").read_bytes())
+    cdr = decode_cdr((CASES / folder / name).read_bytes())
 
     session = price_charging_periods(
         tariff, cdr.charging_periods, session_start=cdr.start_date_time, session_end=cdr.end_date_time
@@ -105,12 +91,16 @@ def test_the_cdr_quantity_is_reproduced(folder: str, name: str, field: str) -> N
 
 
 def test_min_price_case_keeps_the_energy_cost_the_data_states() -> None:
-    cases = _require_cases()
-    tariff = decode_tariff((cases / "025kwh_min_price" / "tariff.json").read_bytes())
-    cdr = decode_cdr((cases / "025kwh_min_price" / "cdr2_less_than_2kWh.json").read_bytes())
+    tariff = decode_tariff((CASES / "025kwh_min_price" / "tariff.json").read_bytes())
+    cdr = decode_cdr((CASES / "025kwh_min_price" / "cdr2_less_than_2kWh.json").read_bytes())
 
     session = price_charging_periods(
         tariff, cdr.charging_periods, session_start=cdr.start_date_time, session_end=cdr.end_date_time
     )
 
     assert _quantize(session.totals.total_energy_cost) == _quantize(cdr.total_energy_cost)
+
+
+def test_every_case_of_the_copied_data_is_collected() -> None:
+    # An empty parameter set would skip silently; the copy holds 24 tariffs and 9 CDRs.
+    assert (len(_folders()), len(_cdrs())) == (24, 9)
