@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import os
 import secrets
 import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -39,6 +41,17 @@ def require_service(name: str, host: str, port: int) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{message}; CI needs it")
     pytest.skip(f"{message}; start it to run this test")
+
+
+def require_module(name: str) -> ModuleType:
+    """Import an optional test dependency: skip without it, except under CI=true, where it must be installed."""
+    try:
+        return importlib.import_module(name)
+    except ImportError as error:
+        message = f"{name} is not installed ({error})"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message}; CI needs it")
+        pytest.skip(f"{message}; install it to run this test")
 
 
 @pytest.fixture(scope="session")

@@ -25,6 +25,7 @@ from chargeassist.qr import (
     render_svg,
     sticker_url,
 )
+from tests.conftest import require_module
 
 BASE = "https://charge.example.com"
 QR_ID = "qr_Ab3-x_Yz09QwErTy"
@@ -398,7 +399,7 @@ def test_render_png_survives_hostile_captions() -> None:
 
 
 def test_render_png_opens_with_pillow() -> None:
-    image_module = pytest.importorskip("PIL.Image")
+    image_module = require_module("PIL.Image")
     with image_module.open(io.BytesIO(render_png(URL, CAPTION))) as image:
         image.load()
         assert image.format == "PNG"

@@ -19,6 +19,8 @@ from chargeassist.demo import (
     demo_tariffs,
     synthetic_locations,
 )
+from chargeassist.domain import locations as ocpi_locations
+from chargeassist.domain import tariffs as ocpi_tariffs
 from chargeassist.qr import normalize_evse_id
 
 Json = dict[str, Any]
@@ -350,9 +352,8 @@ def test_demo_data_survives_json_round_trip(locations: list[Json], tariffs: list
 
 
 def test_demo_locations_decode_as_ocpi_locations(locations: list[Json]) -> None:
-    ocpi = pytest.importorskip("chargeassist.domain.locations")
     for loc in locations:
-        ocpi.convert_location(loc)
+        ocpi_locations.convert_location(loc)
 
 
 # --- synthetic_locations -----------------------------------------------------------------------
@@ -425,12 +426,10 @@ def test_synthetic_locations_survive_json_round_trip(synthetic: list[Json]) -> N
 
 
 def test_synthetic_locations_decode_as_ocpi_locations(synthetic: list[Json]) -> None:
-    ocpi = pytest.importorskip("chargeassist.domain.locations")
     for loc in synthetic[:500]:
-        ocpi.convert_location(loc)
+        ocpi_locations.convert_location(loc)
 
 
 def test_demo_tariffs_decode_as_ocpi_tariffs(tariffs: list[Json]) -> None:
-    ocpi = pytest.importorskip("chargeassist.domain.tariffs")
     for tariff in tariffs:
-        ocpi.convert_tariff(tariff)
+        ocpi_tariffs.convert_tariff(tariff)
