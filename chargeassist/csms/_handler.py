@@ -1,25 +1,29 @@
-"""One charge point's OCPP 1.6J session on the central system side, built on ``ocpp.v16.ChargePoint``.
+"""One charge point's OCPP 1.6J session on the central system side.
 
-Incoming CALLs are routed through the package's ``@on`` route map, but framing and payload checks are done
-here with msgspec (see ``_messages``): the package's route_message drops malformed frames without an answer,
-names the 1.6 errors by their 2.0 names, and validates every message with jsonschema in a thread pool. Each
-handler receives the checked request struct. Outgoing CALLs (commands) use the package's ``call``, which
-keeps one CALL in flight per connection as OCPP-J requires.
+Framing and payload checks are done with msgspec (see ``_messages``); each handler receives the checked
+request struct. The RPC layer is this module's own rather than the ``ocpp`` package's: the package keeps
+every answer it receives in a queue until a call takes it, so answers to calls nobody made pile up (and its
+recursive search through them overflows the stack). Here at most one CALL is outstanding per connection, as
+OCPP-J requires, and an answer is taken only when its id is that call's; any other is counted and dropped.
+The ``ocpp`` package still supplies the command payload classes and the JSON schemas commands and their
+answers are checked against.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
+import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from ocpp.charge_point import camel_to_snake_case, remove_nones, serialize_as_dict, snake_to_camel_case
 from ocpp.exceptions import OCPPError
-from ocpp.messages import CallError, CallResult
-from ocpp.routing import on as _ocpp_on
-from ocpp.v16 import ChargePoint, call
+from ocpp.messages import Call, CallResult, validate_payload
+from ocpp.v16 import call
 from ocpp.v16.enums import Action
 
 from chargeassist.services import ChargePointCommand, CommandOutcome, ServiceError
@@ -27,12 +31,14 @@ from chargeassist.services import ChargePointCommand, CommandOutcome, ServiceErr
 from ._connection import ConnectionClosedError
 from ._messages import (
     CALL,
+    CALL_ERROR_CODES,
     CALLERROR,
     AuthorizeRequest,
     BootNotificationRequest,
     DataTransferRequest,
     DiagnosticsStatusNotificationRequest,
     FirmwareStatusNotificationRequest,
+    Frame,
     FrameError,
     HeartbeatRequest,
     MeterValuesRequest,
@@ -42,6 +48,7 @@ from ._messages import (
     StopTransactionRequest,
     as_utc,
     call_error_frame,
+    call_frame,
     call_result_frame,
     decode_payload,
     parse_frame,
@@ -73,44 +80,62 @@ _REQUESTS: dict[str, type[Any]] = {
 # Every action OCPP 1.6 knows: a charge point sending one we do not take (RemoteStartTransaction, say) gets
 # NotSupported; an action 1.6 does not know at all gets NotImplemented (OCPP-J 1.6, section 4.2.3).
 _KNOWN_ACTIONS = frozenset(action.value for action in Action)
+# A connector the charge point names that is not among those known is looked up again at most this often,
+# so a newly mapped EVSE is seen without a reconnect and a charge point naming absent ones costs no queries.
+_CONNECTORS_REFRESH_S = 5.0
+# Malformed frames logged per connection; the rest are counted and summed up when the connection ends.
+_MALFORMED_LOGGED = 10
 
 
 def _on(action: str) -> Callable[[_F], _F]:
-    # Payloads are checked before the route map is consulted, so the package's jsonschema check is skipped.
-    return cast("Callable[[_F], _F]", _ocpp_on(action, skip_schema_validation=True))
+    def mark(function: _F) -> _F:
+        function._on_action = action  # type: ignore[attr-defined]
+        return function
+
+    return mark
 
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-class _ConnectionLost:
-    """Put in the response queue behind the last frame read: the ``ocpp`` package's ``call`` compares the
-    ``unique_id`` of what it takes from the queue with its own, and this one raises instead."""
-
-    @property
-    def unique_id(self) -> str:
-        raise ConnectionClosedError("the connection closed before the charge point answered")
+def _clean(text: str, limit: int) -> str:
+    """A charge point's text made safe to store and show: no NUL, bounded length."""
+    return text.replace("\x00", "")[:limit]
 
 
-class CentralChargePoint(ChargePoint):  # type: ignore[misc]
+@dataclass(slots=True)
+class _OutstandingCall:
+    unique_id: str
+    action: str
+    answer: asyncio.Future[Frame]
+
+
+class CentralChargePoint:
     """The CSMS end of one WebSocket. A new instance for every connection; state of record is in the store."""
 
     def __init__(self, charge_point_id: str, connection: AsgiWebSocket, central: CentralSystem) -> None:
-        super().__init__(
-            charge_point_id,
-            connection,
-            response_timeout=central.settings.ocpp_response_timeout_s,
-            logger=_log,
-        )
-        # The package builds a route map of bound methods for every connection; one map of the class's
-        # handlers serves them all (a few KiB less per connected charge point).
-        self.route_map = _ROUTE_MAP
+        self.id = charge_point_id
         self.central = central
         self.connection = connection
         self.connected_at = datetime.now(UTC)
+        self._response_timeout_s = central.settings.ocpp_response_timeout_s
         # Transaction running on each connector, for MeterValues that do not name it (a cache).
         self._open: dict[int, int] = {}
+        # The connectors the operator mapped, and when they were read (monotonic seconds).
+        self._connectors: frozenset[int] = frozenset()
+        self._connectors_read_at = -_CONNECTORS_REFRESH_S
+        self._call_lock = asyncio.Lock()
+        self._outstanding: _OutstandingCall | None = None
+        self._lost = False
+        self.booted = False
+        """Whether the charge point's BootNotification was accepted on this connection."""
+        self.calls_before_boot = 0
+        """CALLs other than BootNotification taken on this connection before one was accepted."""
+        self.stray_answers = 0
+        """CALLRESULTs and CALLERRORs received that answer no outstanding call (dropped)."""
+        self.malformed_frames = 0
+        """Frames received that are not OCPP-J."""
 
     # --- reading --------------------------------------------------------------------------------------
 
@@ -136,17 +161,26 @@ class CentralChargePoint(ChargePoint):  # type: ignore[misc]
         try:
             frame = parse_frame(raw_msg)
         except FrameError as exc:
-            _log.info("%s: malformed frame: %s", self.id, exc)
+            self.malformed_frames += 1
+            if self.malformed_frames <= _MALFORMED_LOGGED:
+                _log.info("%s: malformed frame: %s", self.id, exc)
             if exc.answer:
                 await self._send(call_error_frame(exc.unique_id or "-1", "FormationViolation", str(exc)))
             return
         if frame.message_type == CALL:
             await self._answer(frame.unique_id, frame.action, frame.payload)
-        elif frame.message_type == CALLERROR:
-            error = CallError(frame.unique_id, frame.error_code, frame.error_description, frame.error_details)
-            self._response_queue.put_nowait(error)
-        else:
-            self._response_queue.put_nowait(CallResult(frame.unique_id, frame.payload))
+            return
+        outstanding = self._outstanding
+        if outstanding is None or outstanding.unique_id != frame.unique_id or outstanding.answer.done():
+            self.stray_answers += 1
+            if self.stray_answers == 1:
+                _log.warning(
+                    "%s: an answer to no outstanding call (id %r) was dropped; further ones are counted",
+                    self.id,
+                    frame.unique_id,
+                )
+            return
+        outstanding.answer.set_result(frame)
 
     async def _answer(self, unique_id: str, action: str, payload: Any) -> None:
         handler = _HANDLERS.get(action)
@@ -157,9 +191,15 @@ class CentralChargePoint(ChargePoint):  # type: ignore[misc]
                 code, detail = "NotImplemented", f"unknown action {action[:60]!r}"
             await self._send(call_error_frame(unique_id, code, detail))
             return
+        if not self.booted and action != Action.boot_notification:
+            # OCPP 1.6 lets a charge point that reconnects without rebooting carry on without a new
+            # BootNotification; it is taken, and noted once per connection.
+            self.calls_before_boot += 1
+            if self.calls_before_boot == 1:
+                _log.info("%s: %s before a BootNotification on this connection", self.id, action)
         try:
             request = decode_payload(payload, _REQUESTS[action])
-            response = await handler(self, request=request)
+            response = await handler(self, request)
         except PayloadError as exc:
             await self._send(call_error_frame(unique_id, exc.code, f"{action}: {exc.detail}"))
             return
@@ -170,10 +210,23 @@ class CentralChargePoint(ChargePoint):  # type: ignore[misc]
         await self._send(call_result_frame(unique_id, response))
 
     async def _send(self, message: str) -> None:
-        # The package logs every frame at INFO; at thousands of frames a second that is most of the cost.
         if _frames.isEnabledFor(logging.DEBUG):
             _frames.debug("%s: send %s", self.id, message)
         await self.connection.send(message)
+
+    async def _check_connector(self, connector_id: int) -> None:
+        """:class:`PayloadError` unless the connector is 0 (the charge point) or one the operator mapped."""
+        if connector_id == 0 or connector_id in self._connectors:
+            return
+        now = time.monotonic()
+        if now - self._connectors_read_at >= _CONNECTORS_REFRESH_S:
+            self._connectors = await self.central.services.charge_points.connector_ids(self.id)
+            self._connectors_read_at = now
+            if connector_id in self._connectors:
+                return
+        raise PayloadError(
+            "PropertyConstraintViolation", f"connectorId {connector_id} is not one of this charge point's"
+        )
 
     # --- handlers -------------------------------------------------------------------------------------
 
@@ -187,6 +240,7 @@ class CentralChargePoint(ChargePoint):  # type: ignore[misc]
             firmware_version=request.firmware_version,
             at=datetime.now(UTC),
         )
+        self.booted = True
         return {
             "status": "Accepted",
             "currentTime": _now(),
@@ -199,6 +253,7 @@ class CentralChargePoint(ChargePoint):  # type: ignore[misc]
 
     @_on(Action.status_notification)
     async def on_status_notification(self, request: StatusNotificationRequest, **_: Any) -> dict[str, Any]:
+        await self._check_connector(request.connector_id)
         services = self.central.services
         await services.charge_points.record_status(
             self.id,
@@ -219,6 +274,7 @@ class CentralChargePoint(ChargePoint):  # type: ignore[misc]
 
     @_on(Action.start_transaction)
     async def on_start_transaction(self, request: StartTransactionRequest, **_: Any) -> dict[str, Any]:
+        await self._check_connector(request.connector_id)
         started = await self.central.services.sessions.transaction_started(
             self.id,
             connector_id=request.connector_id,
@@ -233,6 +289,7 @@ class CentralChargePoint(ChargePoint):  # type: ignore[misc]
 
     @_on(Action.meter_values)
     async def on_meter_values(self, request: MeterValuesRequest, **_: Any) -> dict[str, Any]:
+        await self._check_connector(request.connector_id)
         readings = readings_of(request.meter_value)
         if not readings:
             return {}
@@ -290,24 +347,66 @@ class CentralChargePoint(ChargePoint):  # type: ignore[misc]
     async def send_command(self, command: ChargePointCommand, timeout_s: float) -> CommandOutcome:
         """Send a CALL and wait for its answer, the end of the connection, or ``timeout_s``."""
         payload_type = getattr(call, command.action, None)
-        if payload_type is None:
+        if not isinstance(payload_type, type):
             raise ServiceError(400, "unknown_command", f"{command.action} is not an OCPP 1.6 command")
-        payload = payload_type(**camel_to_snake_case(command.payload))
         try:
-            result = await asyncio.wait_for(self.call(payload, suppress=False), timeout_s)
+            built = payload_type(**camel_to_snake_case(command.payload))
+        except TypeError as exc:
+            raise ServiceError(400, "invalid_command", f"{command.action}: {exc}") from None
+        payload: dict[str, Any] = remove_nones(snake_to_camel_case(serialize_as_dict(built)))
+        unique_id = str(uuid.uuid4())
+        try:
+            await validate_payload(Call(unique_id, command.action, payload), "1.6")
+            async with asyncio.timeout(timeout_s):
+                answer = await self._call(unique_id, command.action, payload)
         except OCPPError as exc:
             return CommandOutcome(status="call_error", error_code=exc.code, error_description=exc.description)
         except TimeoutError:
             return CommandOutcome(status="timeout")
         except ConnectionError:
             return CommandOutcome(status="offline")
-        answer: dict[str, Any] = snake_to_camel_case(remove_nones(serialize_as_dict(result)))
-        return CommandOutcome(status="answered", payload=answer)
+        if answer.message_type == CALLERROR:
+            code = answer.error_code if answer.error_code in CALL_ERROR_CODES else "GenericError"
+            return CommandOutcome(
+                status="call_error", error_code=code, error_description=_clean(answer.error_description, 255)
+            )
+        result = CallResult(unique_id, answer.payload, command.action)
+        try:
+            await validate_payload(result, "1.6")
+        except OCPPError as exc:
+            return CommandOutcome(status="call_error", error_code=exc.code, error_description=exc.description)
+        return CommandOutcome(status="answered", payload=cast("dict[str, Any]", answer.payload))
+
+    async def _call(self, unique_id: str, action: str, payload: dict[str, Any]) -> Frame:
+        """One CALL at a time on the connection (OCPP-J); the answer with its id, or TimeoutError."""
+        async with self._call_lock:
+            if self._lost:
+                raise ConnectionClosedError("the connection is gone")
+            outstanding = _OutstandingCall(unique_id, action, asyncio.get_running_loop().create_future())
+            self._outstanding = outstanding
+            try:
+                await self._send(call_frame(unique_id, action, payload))
+                async with asyncio.timeout(self._response_timeout_s):
+                    return await outstanding.answer
+            finally:
+                self._outstanding = None
 
     def connection_lost(self) -> None:
         """The WebSocket is gone. Everything the charge point sent before has been read, so a command still
-        waiting for its answer will not get one: it ends as soon as it reaches this marker in the queue."""
-        self._response_queue.put_nowait(_ConnectionLost())
+        waiting for its answer will not get one: it ends now."""
+        self._lost = True
+        outstanding = self._outstanding
+        if outstanding is not None and not outstanding.answer.done():
+            outstanding.answer.set_exception(
+                ConnectionClosedError("the connection closed before the charge point answered")
+            )
+        if self.stray_answers or self.malformed_frames:
+            _log.info(
+                "%s: %d answers to no outstanding call and %d malformed frames were dropped on this connection",
+                self.id,
+                self.stray_answers,
+                self.malformed_frames,
+            )
 
     async def close(self, reason: str) -> None:
         """Close the WebSocket (a newer connection of the same charge point replaced it)."""
@@ -318,7 +417,4 @@ _HANDLERS: dict[str, Callable[..., Awaitable[dict[str, Any]]]] = {
     function._on_action: function
     for function in vars(CentralChargePoint).values()
     if callable(function) and hasattr(function, "_on_action")
-}
-_ROUTE_MAP: dict[str, dict[str, Any]] = {
-    action: {"_on_action": function, "_skip_schema_validation": True} for action, function in _HANDLERS.items()
 }

@@ -8,8 +8,14 @@ breaks the schema gets the CALLERROR OCPP-J 1.6 names for it:
 - missing required field: ``OccurenceConstraintViolation`` (the 1.6 spelling); an empty list where one item
   is required too;
 - wrong JSON type, string longer than its CiString type, malformed date-time: ``TypeConstraintViolation``;
-- value outside an enumeration, a meter value that is not a number: ``PropertyConstraintViolation``;
-- unknown field, payload that is not an object, frame that is not OCPP-J: ``FormationViolation``.
+- value outside an enumeration, an integer out of its range (connector ids, meter registers and
+  transaction ids fit the store's columns), a NUL character in a string, a meter value that is not a number
+  of sane size, a time that has no UTC equivalent: ``PropertyConstraintViolation``;
+- unknown field, payload that is not an object, frame that is not OCPP-J (or nested deeper than the decoder
+  goes): ``FormationViolation``.
+
+Nothing that breaks these rules reaches the store, so no charge point's message can fail a write batch it
+shares with others.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar, get_args
 
 import msgspec
 
@@ -28,6 +34,7 @@ __all__ = [
     "CALL",
     "CALLERROR",
     "CALLRESULT",
+    "CALL_ERROR_CODES",
     "AuthorizeRequest",
     "BootNotificationRequest",
     "CallErrorCode",
@@ -46,6 +53,7 @@ __all__ = [
     "StopTransactionRequest",
     "as_utc",
     "call_error_frame",
+    "call_frame",
     "call_result_frame",
     "decode_payload",
     "parse_frame",
@@ -66,11 +74,29 @@ CallErrorCode = Literal[
     "TypeConstraintViolation",
     "GenericError",
 ]
+CALL_ERROR_CODES: frozenset[str] = frozenset(get_args(CallErrorCode))
+"""The error codes of OCPP-J 1.6."""
 
-CiString20 = Annotated[str, msgspec.Meta(max_length=20)]
-CiString25 = Annotated[str, msgspec.Meta(max_length=25)]
-CiString50 = Annotated[str, msgspec.Meta(max_length=50)]
-CiString255 = Annotated[str, msgspec.Meta(max_length=255)]
+# No NUL in any string that is stored: PostgreSQL refuses it in text, and one refused row would fail the
+# batch it was written in, with every other charge point's rows in it.
+_NO_NUL = "^[^\x00]*$"
+CiString20 = Annotated[str, msgspec.Meta(max_length=20, pattern=_NO_NUL)]
+CiString25 = Annotated[str, msgspec.Meta(max_length=25, pattern=_NO_NUL)]
+CiString50 = Annotated[str, msgspec.Meta(max_length=50, pattern=_NO_NUL)]
+CiString255 = Annotated[str, msgspec.Meta(max_length=255, pattern=_NO_NUL)]
+
+MAX_CONNECTOR_ID = 1000
+"""No charge point has more connectors; the store keeps connector ids as 32-bit integers."""
+_INT64 = 2**63 - 1
+ConnectorId = Annotated[int, msgspec.Meta(ge=0, le=MAX_CONNECTOR_ID)]
+"""0 is the charge point as a whole (StatusNotification, MeterValues of the main meter)."""
+TransactionConnectorId = Annotated[int, msgspec.Meta(ge=1, le=MAX_CONNECTOR_ID)]
+"""A transaction runs on a real connector (OCPP 1.6: connectorId > 0)."""
+TransactionId = Annotated[int, msgspec.Meta(ge=-_INT64 - 1, le=_INT64)]
+"""Any id the store's BIGINT can hold; the ones this central system hands out are positive."""
+MeterWh = Annotated[int, msgspec.Meta(ge=0, le=_INT64)]
+"""A meter register in Wh: never negative, and within the store's BIGINT."""
+ReservationId = Annotated[int, msgspec.Meta(ge=-_INT64 - 1, le=_INT64)]
 
 
 class _Payload(msgspec.Struct, rename="camel", forbid_unknown_fields=True, kw_only=True):
@@ -98,11 +124,11 @@ class AuthorizeRequest(_Payload):
 
 
 class StartTransactionRequest(_Payload):
-    connector_id: int
+    connector_id: TransactionConnectorId
     id_tag: CiString20
-    meter_start: int
+    meter_start: MeterWh
     timestamp: datetime
-    reservation_id: int | None = None
+    reservation_id: ReservationId | None = None
 
 
 ReadingContext = Literal[
@@ -178,9 +204,9 @@ class MeterValue(_Payload):
 
 
 class MeterValuesRequest(_Payload):
-    connector_id: int
+    connector_id: ConnectorId
     meter_value: Annotated[list[MeterValue], msgspec.Meta(min_length=1)]
-    transaction_id: int | None = None
+    transaction_id: TransactionId | None = None
 
 
 class _TransactionDataValue(_Payload):
@@ -191,9 +217,9 @@ class _TransactionDataValue(_Payload):
 
 
 class StopTransactionRequest(_Payload):
-    meter_stop: int
+    meter_stop: MeterWh
     timestamp: datetime
-    transaction_id: int
+    transaction_id: TransactionId
     id_tag: CiString20 | None = None
     reason: (
         Literal[
@@ -215,7 +241,7 @@ class StopTransactionRequest(_Payload):
 
 
 class StatusNotificationRequest(_Payload):
-    connector_id: int
+    connector_id: ConnectorId
     error_code: Literal[
         "ConnectorLockFailure",
         "EVCommunicationError",
@@ -301,12 +327,26 @@ class Frame(msgspec.Struct, frozen=True):
 _frame_decoder = msgspec.json.Decoder()
 
 
+_CALL_HEAD = re.compile(r'^\s*\[\s*2\s*,\s*"([^"\\]{1,36})"')
+
+
+def _call_id_of(raw: str | bytes) -> str | None:
+    """The UniqueId at the head of a frame that starts like a CALL but is not JSON as a whole, so the charge
+    point can match the CALLERROR to its call."""
+    head = raw[:64].decode("utf-8", "replace") if isinstance(raw, bytes) else raw[:64]
+    found = _CALL_HEAD.match(head)
+    return found.group(1) if found else None
+
+
 def parse_frame(raw: str | bytes) -> Frame:
     """Split a WebSocket message into an OCPP-J frame; :class:`FrameError` when it is not one."""
     try:
         frame = _frame_decoder.decode(raw)
     except msgspec.DecodeError as exc:
-        raise FrameError(f"not JSON: {exc}", None) from None
+        raise FrameError(f"not JSON: {exc}", _call_id_of(raw)) from None
+    except RecursionError:
+        # msgspec stops at the interpreter's recursion limit; the frame is refused, the connection stays.
+        raise FrameError("JSON nested too deeply", _call_id_of(raw)) from None
     if not isinstance(frame, list) or not frame:
         raise FrameError("an OCPP-J message is a JSON array [MessageTypeId, UniqueId, ...]", None)
     unique_id = frame[1] if len(frame) > 1 and isinstance(frame[1], str) else None
@@ -334,6 +374,8 @@ _MISSING = re.compile(r"^Object missing required field")
 _TOO_FEW = re.compile(r"^Expected `array` of length >= ")
 _ENUM = re.compile(r"^Invalid enum value")
 _UNKNOWN_FIELD = re.compile(r"^Object contains unknown field")
+_OUT_OF_RANGE = re.compile(r"^Expected `int` [<>]=? ")
+_NUL = re.compile(r"^Expected `str` matching regex")
 
 
 def _code_of(message: str) -> CallErrorCode:
@@ -341,7 +383,7 @@ def _code_of(message: str) -> CallErrorCode:
         return "OccurenceConstraintViolation"
     if _UNKNOWN_FIELD.match(message):
         return "FormationViolation"
-    if _ENUM.match(message):
+    if _ENUM.match(message) or _OUT_OF_RANGE.match(message) or _NUL.match(message):
         return "PropertyConstraintViolation"
     if message.startswith("Expected `object`, got") and " - at " not in message:
         return "FormationViolation"  # the payload itself is not an object
@@ -357,10 +399,18 @@ def decode_payload(payload: Any, struct: type[_T]) -> _T:
         return msgspec.convert(payload, struct)
     except msgspec.ValidationError as exc:
         message = str(exc)
-        raise PayloadError(_code_of(message), message) from None
+        code = _code_of(message)
+        if _NUL.match(message):
+            message = "a NUL character is not allowed" + message[message.rfind(" - at ") :]
+        raise PayloadError(code, message) from None
 
 
-_frame_encoder = msgspec.json.Encoder()
+_frame_encoder = msgspec.json.Encoder(decimal_format="number")
+
+
+def call_frame(unique_id: str, action: str, payload: Any) -> str:
+    """``[2, UniqueId, Action, Payload]`` as text."""
+    return _frame_encoder.encode((CALL, unique_id, action, payload)).decode()
 
 
 def call_result_frame(unique_id: str, payload: Any) -> str:
@@ -374,23 +424,40 @@ def call_error_frame(unique_id: str, code: str, description: str, details: dict[
 
 
 def as_utc(moment: datetime) -> datetime:
-    """OCPP times are UTC; a time without a zone is taken as UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    """OCPP times are UTC; a time without a zone is taken as UTC. :class:`PayloadError` for a time whose UTC
+    equivalent is outside the calendar (``0001-01-01T00:00:00+14:00``)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise PayloadError("PropertyConstraintViolation", f"{moment.isoformat()} has no UTC equivalent") from None
 
 
 _ENERGY_SCALE = {None: Decimal(1), "Wh": Decimal(1), "kWh": Decimal(1000)}
 _POWER_SCALE = {None: Decimal(1), "W": Decimal(1), "kW": Decimal(1000)}
 
 
+# A reading is kept as decimal text of at most 40 characters; these bounds keep every scaled value and sum
+# of phases within it (and within what pricing can do arithmetic on).
+_MAX_VALUE_CHARS = 32
+_MIN_EXPONENT, _MAX_EXPONENT = -12, 15
+
+
 def _number(sampled: SampledValue) -> Decimal:
-    try:
-        value = Decimal(sampled.value)
-    except InvalidOperation:
+    text = sampled.value
+    if len(text) > _MAX_VALUE_CHARS:
         raise PayloadError(
-            "PropertyConstraintViolation", f"sampledValue.value {sampled.value[:40]!r} is not a number"
-        ) from None
+            "PropertyConstraintViolation", f"sampledValue.value is longer than {_MAX_VALUE_CHARS} characters"
+        )
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise PayloadError("PropertyConstraintViolation", f"sampledValue.value {text!r} is not a number") from None
     if not value.is_finite():
-        raise PayloadError("PropertyConstraintViolation", f"sampledValue.value {sampled.value[:40]!r} is not finite")
+        raise PayloadError("PropertyConstraintViolation", f"sampledValue.value {text!r} is not finite")
+    if value and not _MIN_EXPONENT <= value.adjusted() < _MAX_EXPONENT:
+        raise PayloadError("PropertyConstraintViolation", f"sampledValue.value {text!r} is out of range")
     return value
 
 

@@ -207,6 +207,16 @@ class ChargePointService:
             )
             return list(rows.all())
 
+    async def connector_ids(self, charge_point_id: str) -> frozenset[int]:
+        """The OCPP connector ids the operator mapped to EVSEs (0, the charge point itself, is not among them)."""
+        async with self._db.read() as session:
+            rows = await session.scalars(
+                select(EvseRow.ocpp_connector_id).where(
+                    EvseRow.charge_point_id == charge_point_id, EvseRow.ocpp_connector_id.is_not(None)
+                )
+            )
+            return frozenset(connector_id for connector_id in rows.all() if connector_id is not None)
+
     async def check_password(self, charge_point_id: str, password: str) -> bool | None:
         """None when the charge point is unknown, else whether the password is right."""
         async with self._db.read() as session:
