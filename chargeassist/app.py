@@ -36,6 +36,7 @@ from chargeassist.api import (
 )
 from chargeassist.api._auth import Principal, principal_of
 from chargeassist.api._errors import ApiError, request_id_of
+from chargeassist.api._request import ApiRequest, check_path_and_query
 from chargeassist.api._wire import ServicesDep, api_error
 from chargeassist.api.sessions import SessionController
 from chargeassist.csms import CentralSystem, InProcessCommandBus
@@ -220,6 +221,8 @@ def create_app(settings: Settings, *, services: Services | None = None, freeze_h
             "principal": Provide(_provide_principal, sync_to_thread=False),
         },
         before_send=[_send_request_id, _send_allow],
+        before_request=check_path_and_query,
+        request_class=ApiRequest,
         middleware=[
             DefineMiddleware(AuthMiddleware, exclude=["^/schema", "^/v1/health$", "^/ocpp/"]),
         ],

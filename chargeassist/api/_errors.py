@@ -29,6 +29,7 @@ __all__ = [
     "Problem",
     "exception_handlers",
     "problem_responses",
+    "camel",
     "request_id_of",
 ]
 
@@ -157,13 +158,16 @@ def _api_error_handler(request: Request[Any, Any, Any], exc: ApiError) -> Respon
     return _respond(request, _problem(exc.status, exc.code, exc.detail, exc.errors), exc.headers)
 
 
-def _camel(name: str) -> str:
-    # Handler parameters are snake_case in Python but camelCase on the wire; name the wire field.
+def camel(name: str) -> str:
+    """The wire name of a handler parameter: snake_case in Python, camelCase on the wire."""
     head, *rest = name.split("_")
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 _MISSING_FIELD = re.compile(r"Object missing required field `(?P<name>[^`]+)`")
+# msgspec quotes the whole pattern back, escaped twice over in JSON: unreadable, and the document has it already.
+_PATTERN_MISMATCH = re.compile(r"Expected `str` matching regex '.*'", re.DOTALL)
+_PATTERN_REASON = "has characters or a shape this field does not take (its pattern is in the API document)"
 _BODY_PARAMETER = "data"  # what Litestar calls the request body: a handler's name for it, not a wire name
 
 
@@ -171,6 +175,8 @@ def _field_error(item: dict[str, Any]) -> FieldError:
     """The wire field an error of Litestar's validation is about, and why."""
     key = str(item.get("key") or "")
     reason = str(item.get("message") or "invalid value")
+    if _PATTERN_MISMATCH.match(reason):
+        reason = _PATTERN_MISMATCH.sub(_PATTERN_REASON, reason, count=1)
     missing = _MISSING_FIELD.fullmatch(reason)
     if key == _BODY_PARAMETER or (not key and item.get("source", "body") == "body"):
         # About the body as a whole: name the missing field, else the body itself.
@@ -179,7 +185,7 @@ def _field_error(item: dict[str, Any]) -> FieldError:
         if reason == repr(_BODY_PARAMETER):  # Litestar's KeyError when there is no body at all
             return FieldError(field="body", reason="a JSON body is required")
         return FieldError(field="body", reason=reason)
-    field = _camel(key or str(item.get("source")))
+    field = camel(key or str(item.get("source")))
     if missing:
         return FieldError(field=f"{field}.{missing.group('name')}", reason="required field is missing")
     return FieldError(field=field, reason=reason)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 import msgspec
 from litestar.di import NamedDependency
+from litestar.params import PathParameter
 
 from chargeassist.services import ServiceError, Services
 
@@ -13,6 +14,8 @@ from ._auth import Principal
 from ._errors import ApiError, FieldError
 
 __all__ = [
+    "PRINTABLE_NOT_BLANK",
+    "AppTokenPath",
     "ListMeta",
     "Page",
     "PrincipalDep",
@@ -28,6 +31,22 @@ ServicesDep = NamedDependency[Services]
 """The process's services (dependency ``services``)."""
 PrincipalDep = NamedDependency[Principal]
 """The authenticated caller (dependency ``principal``)."""
+
+
+PRINTABLE_NOT_BLANK = r"^(?=[\s\S]*[^\s\x00-\x1f\x7f-\x9f])[^\x00-\x1f\x7f-\x9f]+$"
+"""An app token holds something other than white space, and no control character: one that looks blank in a log
+or a dashboard, or that a terminal would act on, is a token nobody can tell apart from another."""
+
+AppTokenPath = Annotated[
+    str,
+    PathParameter(
+        description="The app token: any opaque string, without control characters and not only white space",
+        min_length=1,
+        max_length=255,
+        pattern=PRINTABLE_NOT_BLANK,
+    ),
+]
+"""The ``{app_token}`` of a path."""
 
 
 class ListMeta(msgspec.Struct, kw_only=True, rename="camel"):

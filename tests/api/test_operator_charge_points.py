@@ -197,3 +197,22 @@ async def test_charge_point_without_evses_field_is_400_naming_it(client: Client,
 async def test_charge_point_needs_an_operator_key(client: Client, partner_key: str, evses: list[str]) -> None:
     response = await client.put(PATH, json={"password": PASSWORD, "evses": ["E-1"]}, headers=bearer(partner_key))
     assert_problem(response, 403, "operator_only")
+
+
+@pytest.mark.parametrize(
+    ("command", "body"),
+    [
+        ("unlock-connector", {"connectorId": 2**63}),
+        ("unlock-connector", {"connectorId": 101}),
+        ("change-availability", {"connectorId": 2**63, "type": "Inoperative"}),
+        ("trigger-message", {"requestedMessage": "StatusNotification", "connectorId": 2**31}),
+    ],
+    ids=["unlock-2^63", "unlock-101", "availability-2^63", "trigger-2^31"],
+)
+async def test_a_connector_id_beyond_ocpp_bounds_is_400_before_anything_is_sent(
+    client: Client, operator_key: str, evses: list[str], command: str, body: dict[str, object]
+) -> None:
+    await client.put(PATH, json={"password": PASSWORD, "evses": ["E-1"]}, headers=bearer(operator_key))
+    response = await client.post(f"{PATH}/commands/{command}", json=body, headers=bearer(operator_key))
+    problem = assert_problem(response, 400, "validation_failed")
+    assert error_fields(problem) == ["connectorId"]

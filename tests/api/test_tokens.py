@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import quote
 
+import pytest
+
 from tests.api._helpers import Client, add_card, assert_problem, error_fields, register_token
 from tests.conftest import bearer
 
@@ -136,3 +138,30 @@ async def test_app_token_with_spaces_and_accents_round_trips(client: Client, par
     assert created.status_code == 201
     response = await client.get(f"/v1/tokens/{quote(token)}", headers=bearer(partner_key))
     assert response.json()["appToken"] == token
+
+
+@pytest.mark.parametrize(
+    "token", [" ", "   ", "\t", " \u00a0 ", "\u3000"], ids=["space", "spaces", "tab", "nbsp", "ideographic"]
+)
+async def test_blank_app_token_is_400(client: Client, partner_key: str, token: str) -> None:
+    response = await client.put(f"/v1/tokens/{quote(token)}", headers=bearer(partner_key))
+    body = assert_problem(response, 400, "validation_failed")
+    assert error_fields(body) == ["appToken"]
+
+
+@pytest.mark.parametrize("token", ["a\x01b", "line\nbreak", "bell\x07", "del\x7f", "c1\x85"])
+async def test_app_token_with_a_control_character_is_400(client: Client, partner_key: str, token: str) -> None:
+    response = await client.put(f"/v1/tokens/{quote(token)}", headers=bearer(partner_key))
+    body = assert_problem(response, 400, "validation_failed")
+    assert error_fields(body) == ["appToken"]
+
+
+async def test_app_token_with_a_control_character_is_400_when_used(client: Client, partner_key: str) -> None:
+    token = quote("a\x01b")
+    response = await client.post(f"/v1/tokens/{token}/access-token", headers=bearer(partner_key))
+    assert_problem(response, 400, "validation_failed")
+
+
+async def test_refused_app_token_reason_is_readable(client: Client, partner_key: str) -> None:
+    response = await client.put(f"/v1/tokens/{quote(' ')}", headers=bearer(partner_key))
+    assert "regex" not in response.json()["detail"]

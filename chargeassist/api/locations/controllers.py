@@ -33,7 +33,9 @@ NEARBY_LIMIT = 25
 _COUNTRY = re.compile(r"^[A-Z]{3}$")
 # Declared in the document by hand: Litestar leaves the bounds of an optional parameter out of it, and the
 # country is checked here rather than by the parameter (to name the rule in the error).
-_NOT_NEGATIVE = {"minimum": 0}
+MAX_KW = 10_000
+"""The highest power a filter may ask for (10 MW; the largest chargers give under 4): bounds ``inf`` out."""
+_KW_BOUNDS = {"minimum": 0, "maximum": MAX_KW}
 _ALPHA_3 = {"pattern": "^[A-Za-z]{3}$"}
 _encoder = msgspec.json.Encoder()
 
@@ -128,8 +130,8 @@ class LocationController(Controller):
         is_available: Annotated[bool | None, QueryParameter(name="isAvailable")] = None,
         power_type: Annotated[Literal["AC", "DC"] | None, QueryParameter(name="powerType")] = None,
         connector_types: Annotated[list[str] | None, QueryParameter(name="connectorTypes")] = None,
-        min_kw: Annotated[float | None, QueryParameter(name="minKw", ge=0, schema_extra=_NOT_NEGATIVE)] = None,
-        max_kw: Annotated[float | None, QueryParameter(name="maxKw", ge=0, schema_extra=_NOT_NEGATIVE)] = None,
+        min_kw: Annotated[float | None, QueryParameter(name="minKw", ge=0, le=MAX_KW, schema_extra=_KW_BOUNDS)] = None,
+        max_kw: Annotated[float | None, QueryParameter(name="maxKw", ge=0, le=MAX_KW, schema_extra=_KW_BOUNDS)] = None,
         country: Annotated[str | None, QueryParameter(name="country", max_length=3, schema_extra=_ALPHA_3)] = None,
     ) -> ASGIResponse:
         if bottom_left_lat >= top_right_lat:
@@ -202,8 +204,8 @@ class LocationController(Controller):
         is_available: Annotated[bool | None, QueryParameter(name="isAvailable")] = None,
         power_type: Annotated[Literal["AC", "DC"] | None, QueryParameter(name="powerType")] = None,
         connector_types: Annotated[list[str] | None, QueryParameter(name="connectorTypes")] = None,
-        min_kw: Annotated[float | None, QueryParameter(name="minKw", ge=0, schema_extra=_NOT_NEGATIVE)] = None,
-        max_kw: Annotated[float | None, QueryParameter(name="maxKw", ge=0, schema_extra=_NOT_NEGATIVE)] = None,
+        min_kw: Annotated[float | None, QueryParameter(name="minKw", ge=0, le=MAX_KW, schema_extra=_KW_BOUNDS)] = None,
+        max_kw: Annotated[float | None, QueryParameter(name="maxKw", ge=0, le=MAX_KW, schema_extra=_KW_BOUNDS)] = None,
         country: Annotated[str | None, QueryParameter(name="country", max_length=3, schema_extra=_ALPHA_3)] = None,
     ) -> Response[NearbyPage]:
         filters = _filters(is_available, power_type, connector_types, min_kw, max_kw, country)

@@ -19,6 +19,7 @@ from .._errors import ApiError, problem_responses
 from .._wire import ListMeta, Page, ServicesDep
 
 __all__ = [
+    "MAX_CONNECTOR_ID",
     "ChangeAvailabilityCommand",
     "ChangeConfigurationCommand",
     "ChargePointRequest",
@@ -42,7 +43,10 @@ _OCPI_JSON = "application/json"
 
 # Litestar leaves the bounds of list items and of optional numbers out of the document; the fields below
 # declare them for it with ``extra_json_schema={"extra": ...}``, which msgspec ignores when decoding.
-_AT_LEAST_ZERO = {"extra": {"minimum": 0}}
+MAX_CONNECTOR_ID = 100
+"""The highest OCPP 1.6 connectorId a command may name: a charge point has a handful of connectors, and a number
+beyond any column or frame the charge point takes is refused before anything is sent."""
+_CONNECTOR_BOUNDS = {"extra": {"minimum": 0, "maximum": MAX_CONNECTOR_ID}}
 
 
 class ChargePointRequest(msgspec.Struct, kw_only=True, rename="camel"):
@@ -148,13 +152,13 @@ class ResetCommand(msgspec.Struct, kw_only=True, rename="camel"):
 class UnlockConnectorCommand(msgspec.Struct, kw_only=True, rename="camel"):
     """Unlock a connector's cable."""
 
-    connector_id: Annotated[int, msgspec.Meta(ge=1)]
+    connector_id: Annotated[int, msgspec.Meta(ge=1, le=MAX_CONNECTOR_ID)]
 
 
 class ChangeAvailabilityCommand(msgspec.Struct, kw_only=True, rename="camel"):
     """Take a connector (0: the whole charge point) out of service or back."""
 
-    connector_id: Annotated[int, msgspec.Meta(ge=0)]
+    connector_id: Annotated[int, msgspec.Meta(ge=0, le=MAX_CONNECTOR_ID)]
     type: Literal["Inoperative", "Operative"]
 
 
@@ -169,7 +173,9 @@ class TriggerMessageCommand(msgspec.Struct, kw_only=True, rename="camel"):
         "MeterValues",
         "StatusNotification",
     ]
-    connector_id: Annotated[int, msgspec.Meta(ge=0, extra_json_schema=_AT_LEAST_ZERO)] | None = None
+    connector_id: (
+        Annotated[int, msgspec.Meta(ge=0, le=MAX_CONNECTOR_ID, extra_json_schema=_CONNECTOR_BOUNDS)] | None
+    ) = None
 
 
 class GetConfigurationCommand(msgspec.Struct, kw_only=True, rename="camel"):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 import msgspec
@@ -17,14 +17,11 @@ from chargeassist.services import AppTokenRecord, Services, SessionFilters, Star
 
 from .._auth import Principal
 from .._errors import ApiError, problem_responses
-from .._wire import ListMeta, Page, PrincipalDep, ServicesDep
+from .._wire import AppTokenPath, ListMeta, Page, PrincipalDep, ServicesDep
 from .schemas import SessionResponse, StartSessionRequest, StartSessionResponse, session_response
 
 __all__ = ["SessionController"]
 
-AppTokenPath = Annotated[
-    str, PathParameter(description="The app token: any opaque string", min_length=1, max_length=255)
-]
 SessionIdPath = Annotated[str, PathParameter(description="The chargeSessionId", min_length=1, max_length=40)]
 _KEEP_ALIVE_S = 15.0
 _encoder = msgspec.json.Encoder()
@@ -44,7 +41,12 @@ def _moment(name: str, raw: str | None) -> datetime | None:
         raise ApiError.bad_field(name, "give a date-time such as 2025-01-06T08:00:00Z") from None
     if moment.tzinfo is None:
         raise ApiError.bad_field(name, "give a time zone (e.g. 2025-01-06T08:00:00Z)")
-    return moment
+    try:
+        # In UTC, as the store compares; a time at the very edge of the calendar has no UTC form
+        # (0001-01-01T00:00:00+14:00 is in year 0).
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise ApiError.bad_field(name, "out of range: give a time between the years 1 and 9999 in UTC") from None
 
 
 async def _token(services: Services, principal: Principal, app_token: str) -> AppTokenRecord:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, Response, delete, get, post, put
-from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from chargeassist.services import AppTokenRecord, Services
 
 from .._auth import Principal, require_partner_key
 from .._errors import problem_responses
-from .._wire import ListMeta, Page, PrincipalDep, ServicesDep
+from .._wire import AppTokenPath, ListMeta, Page, PrincipalDep, ServicesDep
 from .schemas import (
     AccessTokenResponse,
     AppTokenResponse,
@@ -24,10 +24,6 @@ from .schemas import (
 )
 
 __all__ = ["TokenController", "WalletController"]
-
-AppTokenPath = Annotated[
-    str, PathParameter(description="The app token: any opaque string", min_length=1, max_length=255)
-]
 
 
 async def _token(services: Services, principal: Principal, app_token: str) -> AppTokenRecord:
