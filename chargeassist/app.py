@@ -7,6 +7,7 @@ import gc
 import hashlib
 import logging
 import os
+import re
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -35,11 +36,12 @@ from chargeassist.api import (
     ping,
 )
 from chargeassist.api._auth import Principal, principal_of
-from chargeassist.api._errors import ApiError, request_id_of
+from chargeassist.api._errors import ApiError, problem_responses, request_id_of
 from chargeassist.api._request import ApiRequest, check_path_and_query
 from chargeassist.api._wire import ServicesDep, api_error
 from chargeassist.api.sessions import SessionController
 from chargeassist.csms import CentralSystem, InProcessCommandBus
+from chargeassist.limits import RateLimited, RateLimiter
 from chargeassist.services import ServiceError, Services
 from chargeassist.settings import Settings
 
@@ -74,6 +76,25 @@ async def _send_allow(message: Message, scope: Scope) -> None:
 
 def _service_error_handler(request: Request[Any, Any, Any], exc: ServiceError) -> Any:
     return exception_handlers[ApiError](request, api_error(exc))
+
+
+def _rate_limited_handler(request: Request[Any, Any, Any], exc: RateLimited) -> Any:
+    error = ApiError(429, "rate_limited", str(exc), headers={"Retry-After": exc.decision.retry_after_header})
+    return exception_handlers[ApiError](request, error)
+
+
+_UNAUTHENTICATED = ("^/schema", "^/v1/health$", "^/ocpp/")
+
+
+def _declare_rate_limited(app: Litestar) -> None:
+    """Declare 429 on every authenticated operation: any of them is refused while the caller's address is
+    throttled for failed credentials, besides the operations with rates of their own."""
+    unauthenticated = re.compile("|".join(_UNAUTHENTICATED))
+    spec = problem_responses(429, base=())
+    for route in app.routes:
+        if isinstance(route, HTTPRoute) and not unauthenticated.match(route.path):
+            for handler in route.route_handlers:
+                handler.responses = {**(handler.responses or {}), **spec}
 
 
 def _provide_principal(request: Request[Any, Any, Any], services: ServicesDep) -> Principal:
@@ -156,6 +177,7 @@ def create_app(settings: Settings, *, services: Services | None = None, freeze_h
         commands = services.sessions.commands
         bus = commands if isinstance(commands, InProcessCommandBus) else InProcessCommandBus()
     central = CentralSystem(the_services, bus.registry, settings)
+    limiter = RateLimiter.from_settings(settings)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -185,6 +207,7 @@ def create_app(settings: Settings, *, services: Services | None = None, freeze_h
                     await fleet.stop()
                 await central.stop()
                 await the_services.stop()
+                await limiter.backend.close()
 
     openapi = OpenAPIConfig(
         title="Charge Assist",
@@ -204,7 +227,7 @@ def create_app(settings: Settings, *, services: Services | None = None, freeze_h
         use_handler_docstrings=False,
         path="/schema",
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health,
             ping,
@@ -224,10 +247,16 @@ def create_app(settings: Settings, *, services: Services | None = None, freeze_h
         before_request=check_path_and_query,
         request_class=ApiRequest,
         middleware=[
-            DefineMiddleware(AuthMiddleware, exclude=["^/schema", "^/v1/health$", "^/ocpp/"]),
+            DefineMiddleware(AuthMiddleware, exclude=list(_UNAUTHENTICATED)),
         ],
-        exception_handlers={**exception_handlers, ServiceError: _service_error_handler},
-        state=State({"services": the_services, "settings": settings, "central": central}),
+        # After authentication (a middleware): the limited operations' rates, by operation id.
+        guards=[limiter.guard],
+        exception_handlers={
+            **exception_handlers,
+            ServiceError: _service_error_handler,
+            RateLimited: _rate_limited_handler,
+        },
+        state=State({"services": the_services, "settings": settings, "central": central, "rate_limiter": limiter}),
         lifespan=[lifespan],
         openapi_config=openapi,
         # Level 1: JSON pages shrink almost as much as at 9 for under half the CPU.
@@ -237,6 +266,8 @@ def create_app(settings: Settings, *, services: Services | None = None, freeze_h
         logging_config=LoggingConfig(root={"handlers": ["queue_listener"], "level": settings.log_level.upper()}),
         debug=False,
     )
+    _declare_rate_limited(app)
+    return app
 
 
 def app_from_env() -> Litestar:

@@ -61,6 +61,9 @@ def serve(host: str, port: int, demo: bool, server: str, workers: int) -> None:
             f"{DEMO_PARTNER_KEY}  Operator key: {DEMO_OPERATOR_KEY}  Hotel partner key: {HOTEL_PARTNER_KEY}"
         )
     click.echo(f"Charge Assist on http://{host}:{port} (API docs at /schema), store {settings.database_url}")
+    from chargeassist.limits import HttpLimits
+
+    limits = HttpLimits.from_settings(settings)
     if server == "uvicorn":
         import uvicorn
 
@@ -71,12 +74,13 @@ def serve(host: str, port: int, demo: bool, server: str, workers: int) -> None:
             port=port,
             workers=workers,
             loop="uvloop",
-            http="httptools",
             log_level=settings.log_level.lower(),
             access_log=False,
             # OCPP frames are small JSON: compressing them saves little, and each connection's zlib state
             # was about half of what a connected charge point cost in memory.
             ws_per_message_deflate=False,
+            # httptools, with the request head bounded and head and body read deadlines.
+            **limits.uvicorn_options(),
         )
         return
     from granian import Granian
@@ -91,6 +95,7 @@ def serve(host: str, port: int, demo: bool, server: str, workers: int) -> None:
         workers=workers,
         loop=Loops.uvloop,
         log_access=False,
+        **limits.granian_options(workers),
     ).serve()
 
 

@@ -107,6 +107,50 @@ class Settings:
     """WebSocket base URL (``ws://HOST:PORT/ocpp``) the demo charge points connect to in demo mode; empty:
     the address ``chargeassist serve`` listens on (it sets this variable), else ``ws://127.0.0.1:8000/ocpp``."""
 
+    # Limits and abuse: the HTTP servers' own limits (applied by ``chargeassist serve``) and the API's rates.
+    http_max_header_bytes: int = 65536
+    """Largest request head (request line and headers) a server reads; a larger one is answered 431 and closed."""
+
+    http_header_timeout_s: float = 10.0
+    """A request head must arrive whole within this many seconds of its first byte (or of the connection)."""
+
+    http_body_timeout_s: float = 30.0
+    """A request body must arrive whole within this many seconds of its head (uvicorn; granian has no such
+    setting)."""
+
+    http_keep_alive_s: int = 5
+    """An idle keep-alive connection is closed after this many seconds (WebSockets are not affected)."""
+
+    http_max_connections: int = 10000
+    """Open connections, WebSockets included, past which uvicorn answers a new one 503 and closes it; on granian,
+    requests in progress (a WebSocket is one while open), past which connections wait."""
+
+    ws_max_message_bytes: int = 4 * 1024 * 1024
+    """Largest WebSocket message uvicorn accepts; a larger one closes the connection (1009)."""
+
+    rate_limit_backend: str = "memory"
+    """Where rate-limit counters live: ``memory`` (this process; one process only)."""
+
+    rate_limit_search: str = "20/s:100"
+    """Location searches (nearby, bounding box) per partner key or app access token: ``COUNT/UNIT[:BURST]``
+    with UNIT ``s``, ``min`` or ``h``, or ``off``."""
+
+    rate_limit_qr: str = "20/s:100"
+    """QR code lookups per partner key or app access token."""
+
+    rate_limit_session_start: str = "5/min:5"
+    """Session starts per app token."""
+
+    rate_limit_app_token_create: str = "20/s:100"  # noqa: S105 - a rate, not a secret
+    """App token registrations per partner."""
+
+    rate_limit_access_token_create: str = "20/s:100"  # noqa: S105 - a rate, not a secret
+    """Access tokens minted per partner."""
+
+    rate_limit_auth_failures: str = "10/min:10"
+    """Failed API keys and access tokens per source address; past it, every credential from that address is
+    refused with 429 before it is checked."""
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Build settings from ``CHARGEASSIST_*`` variables (``os.environ`` when not given), then overrides."""
@@ -162,8 +206,29 @@ class Settings:
             raise SettingsError(f"CHARGEASSIST_LOG_LEVEL: one of {', '.join(_LOG_LEVELS)}, not {self.log_level!r}")
         if self.demo_ocpp_url and not self.demo_ocpp_url.startswith(("ws://", "wss://")):
             raise SettingsError("CHARGEASSIST_DEMO_OCPP_URL: must start with ws:// or wss://")
+        self._validate_limits()
 
     @property
     def is_sqlite(self) -> bool:
         """Whether the store is a SQLite file (the embedded default)."""
         return self.database_url.startswith("sqlite")
+
+    def _validate_limits(self) -> None:
+        from chargeassist.limits import BACKENDS, Rate
+
+        for name in ("http_max_header_bytes", "http_keep_alive_s", "http_max_connections", "ws_max_message_bytes"):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{_PREFIX}{name.upper()}: must be positive")
+        for name in ("http_header_timeout_s", "http_body_timeout_s"):
+            if getattr(self, name) <= 0:
+                raise SettingsError(f"{_PREFIX}{name.upper()}: must be positive")
+        if self.rate_limit_backend not in BACKENDS:
+            raise SettingsError(
+                f"CHARGEASSIST_RATE_LIMIT_BACKEND: one of {', '.join(BACKENDS)}, not {self.rate_limit_backend!r}"
+            )
+        for f in fields(self):
+            if f.name.startswith("rate_limit_") and f.name != "rate_limit_backend":
+                try:
+                    Rate.parse(getattr(self, f.name))
+                except ValueError as exc:
+                    raise SettingsError(f"{_PREFIX}{f.name.upper()}: {exc}") from None

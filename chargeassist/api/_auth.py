@@ -9,6 +9,8 @@ from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
+from chargeassist.limits import RateLimiter
+
 from ._errors import ApiError
 
 __all__ = ["AuthMiddleware", "Principal", "principal_of", "require_operator", "require_partner_key"]
@@ -44,15 +46,22 @@ class AuthMiddleware(AbstractAuthenticationMiddleware):
         credential = header[len(_BEARER) :].strip()
         if not credential or len(credential) > 4096:
             raise _unauthorized("empty or oversized credential")
-        services = connection.app.state.services
+        state = connection.app.state
+        limiter: RateLimiter = state.rate_limiter
+        address = connection.client.host if connection.client else ""
+        # Before any check: an address that guessed too often learns nothing more, and costs no lookup.
+        await limiter.before_credential(address)
+        services = state.services
         if credential.count(".") == 2:
             claims = services.access_tokens.verify(credential)
             if claims is None:
+                await limiter.credential_failed(address)
                 raise _unauthorized("the access token is not valid or has expired")
             principal = Principal(partner_id=claims.partner_id, is_operator=False, app_token=claims.app_token)
             return AuthenticationResult(user=principal, auth=None)
         identity = await services.partners.authenticate(credential)
         if identity is None:
+            await limiter.credential_failed(address)
             raise _unauthorized("unknown API key")
         return AuthenticationResult(
             user=Principal(partner_id=identity.partner_id, is_operator=identity.is_operator), auth=None

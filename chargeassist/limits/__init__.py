@@ -1,0 +1,22 @@
+"""Rate limits of the API (per caller, per operation) and the HTTP servers' own limits.
+
+A limit is a token bucket: a rate with a burst, kept by a :class:`RateLimitBackend` that settings choose. The
+in-memory backend serves one process; a shared backend must make :meth:`RateLimitBackend.hit` atomic.
+"""
+
+from ._http import BoundedHttpToolsProtocol, HttpLimits
+from ._limiter import RateLimited, RateLimiter, RateLimits
+from .backends import BACKENDS, Decision, MemoryRateLimitBackend, Rate, RateLimitBackend
+
+__all__ = [
+    "BACKENDS",
+    "BoundedHttpToolsProtocol",
+    "Decision",
+    "HttpLimits",
+    "MemoryRateLimitBackend",
+    "Rate",
+    "RateLimitBackend",
+    "RateLimited",
+    "RateLimiter",
+    "RateLimits",
+]
