@@ -22,14 +22,17 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import Scope
 
+from chargeassist.store._database import is_store_unavailable
+
 __all__ = [
     "PROBLEM_MEDIA_TYPE",
     "ApiError",
     "FieldError",
     "Problem",
-    "exception_handlers",
-    "problem_responses",
     "camel",
+    "exception_handlers",
+    "first_line",
+    "problem_responses",
     "request_id_of",
 ]
 
@@ -154,6 +157,11 @@ def _problem(status: int, code: str, detail: str, errors: list[FieldError] | Non
     )
 
 
+def first_line(error: BaseException) -> str:
+    """The first line of an error's message, for one log line that says what happened."""
+    return (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
+
+
 def _api_error_handler(request: Request[Any, Any, Any], exc: ApiError) -> Response[bytes]:
     return _respond(request, _problem(exc.status, exc.code, exc.detail, exc.errors), exc.headers)
 
@@ -229,7 +237,15 @@ def _http_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Respon
     return _respond(request, _problem(status, code, detail), exc.headers)
 
 
+_STORE_RETRY_AFTER_S = "5"
+
+
 def _unexpected_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+    if is_store_unavailable(exc):
+        # An outage, not a bug: one line per refused request (no traceback), and a 503 the caller may retry.
+        _log.error("store unavailable on %s %s: %s", request.method, request.url.path, first_line(exc))
+        problem = _problem(503, "store_unavailable", "the store cannot take this request now; retry later")
+        return _respond(request, problem, {"Retry-After": _STORE_RETRY_AFTER_S})
     _log.exception("unhandled error on %s %s", request.method, request.url.path)
     problem = _problem(HTTP_500_INTERNAL_SERVER_ERROR, "internal_error", "the server failed to answer this request")
     return _respond(request, problem, None)
@@ -252,7 +268,7 @@ _DESCRIPTIONS = {
     429: "Too many requests; retry after `Retry-After`.",
     500: "The server failed.",
     502: "A dependency (such as the charge point) answered with an error.",
-    503: "A dependency (such as the charge point) is unavailable.",
+    503: "A dependency (the store, or the charge point) is unavailable; `code` says which.",
     504: "A dependency (such as the charge point) did not answer in time.",
 }
 

@@ -4,14 +4,64 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, exc, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-__all__ = ["Database"]
+__all__ = ["Database", "StoreUnavailable", "is_store_unavailable"]
+
+
+class StoreUnavailable(Exception):
+    """The store cannot take writes now (read-only, removed or replaced under the service, full, or not reachable)."""
+
+
+# What SQLite says when the file cannot be written, is gone, or the disk is full; the driver gives no codes.
+_SQLITE_UNAVAILABLE = (
+    "readonly database",
+    "disk i/o error",
+    "unable to open database file",
+    "database or disk is full",
+    "database is locked",
+)
+# PostgreSQL: read-only transaction (a replica, or default_transaction_read_only), out of disk, memory or
+# connections, shutting down or starting up; class 08 is every connection failure.
+_POSTGRES_UNAVAILABLE = frozenset({"25006", "53100", "53200", "53300", "57P01", "57P02", "57P03"})
+_HEALTH_WRITE = text(
+    "INSERT INTO counters (name, value) VALUES ('health', 1) "
+    "ON CONFLICT (name) DO UPDATE SET value = counters.value + 1"
+)
+
+
+def is_store_unavailable(error: BaseException) -> bool:
+    """Whether ``error`` says the store cannot serve now (rather than that the request was wrong): the one place
+    that tells an outage from a bug, so that an outage is answered 503 and not 500."""
+    if isinstance(error, StoreUnavailable | exc.TimeoutError | exc.DisconnectionError | ConnectionError):
+        return True
+    if not isinstance(error, exc.DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    state = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+    if isinstance(state, str) and (state in _POSTGRES_UNAVAILABLE or state.startswith("08")):
+        return True
+    if isinstance(error, exc.OperationalError | exc.InterfaceError):
+        message = str(error.orig).lower()
+        return isinstance(error, exc.InterfaceError) or any(m in message for m in _SQLITE_UNAVAILABLE)
+    return False
+
+
+def _sqlite_path(url: str) -> str | None:
+    """The file behind a SQLite URL (None for an in-memory store)."""
+    database = url.split(":///", 1)[1] if ":///" in url else ""
+    if database.startswith("file:"):
+        database = database[len("file:") :]
+    database = database.split("?", 1)[0]
+    return database if database and database != ":memory:" else None
+
 
 _READ_ONLY = "chargeassist_read_only"
 # Set while the running task holds the SQLite write lock, to catch a write unit opened inside another one,
@@ -67,11 +117,42 @@ class Database:
         )
         self._write_lock: asyncio.Lock | None = None
         self._write_lock_loop: asyncio.AbstractEventLoop | None = None
+        # The SQLite file this store opened, as (device, inode): a file removed or replaced while the service runs
+        # still takes writes through the open connections, and they are gone at the next start.
+        self._path = _sqlite_path(url) if self.is_sqlite else None
+        self._file_identity: tuple[int, int] | None = None
+        if self._path is not None:
+            event.listen(self.engine.sync_engine, "connect", self._remember_file)
 
     @property
     def is_sqlite(self) -> bool:
         """Whether this is the embedded SQLite store."""
         return self.url.startswith("sqlite")
+
+    def _remember_file(self, _dbapi_connection: Any, _record: Any) -> None:
+        if self._file_identity is None and self._path is not None:
+            found = os.stat(self._path)
+            self._file_identity = (found.st_dev, found.st_ino)
+
+    def check_file(self) -> None:
+        """On SQLite, raise :class:`StoreUnavailable` when the file opened is no longer the one at its path.
+
+        A stat per write unit: microseconds, against a commit's milliseconds."""
+        if self._file_identity is None or self._path is None:
+            return
+        try:
+            found = os.stat(self._path)
+        except FileNotFoundError:
+            raise StoreUnavailable(f"the database file {self._path} was removed while the service ran") from None
+        if (found.st_dev, found.st_ino) != self._file_identity:
+            raise StoreUnavailable(f"the database file {self._path} was replaced while the service ran")
+
+    async def check_writable(self) -> None:
+        """Prove the store takes a write: one upsert of a row of its own, in a transaction of its own.
+
+        Raises what the store raised (see :func:`is_store_unavailable`), or :class:`StoreUnavailable`."""
+        async with self.transaction() as session:
+            await session.execute(_HEALTH_WRITE)
 
     def _lock(self) -> asyncio.Lock:
         loop = asyncio.get_running_loop()
@@ -86,6 +167,7 @@ class Database:
             return
         if _writing.get():
             raise RuntimeError("a write unit of work opened inside another one would wait for itself on SQLite")
+        self.check_file()
         async with self._lock():
             token = _writing.set(True)
             try:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import logging
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import httpx
+import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
@@ -169,3 +172,20 @@ async def add_external(client: Client, key: str, app_token: str, reference: str)
     assert response.status_code in (200, 201), response.text
     method: JsonDict = response.json()
     return method
+
+
+@contextlib.contextmanager
+def capture_logs(
+    caplog: pytest.LogCaptureFixture, level: int = logging.ERROR, logger: str = "chargeassist"
+) -> Iterator[None]:
+    """Have ``caplog`` see what ``logger`` logs at ``level`` and above while the app runs.
+
+    Enter it once the app has started: the app's logging set-up replaces the root logger's handlers, and with
+    them the one ``caplog`` put there, so without this a test of what is logged would see nothing and pass."""
+    target = logging.getLogger(logger)
+    caplog.handler.setLevel(level)
+    target.addHandler(caplog.handler)
+    try:
+        yield
+    finally:
+        target.removeHandler(caplog.handler)

@@ -12,7 +12,7 @@ from litestar.testing import AsyncTestClient
 
 from chargeassist.app import create_app
 from chargeassist.services import Services
-from tests.api._helpers import Client, assert_problem, error_fields, ocpi_location, register_token
+from tests.api._helpers import Client, assert_problem, capture_logs, error_fields, ocpi_location, register_token
 from tests.conftest import bearer, make_settings
 
 
@@ -126,7 +126,7 @@ async def test_deeply_nested_body_is_400_naming_the_body(
     client: Client, partner_key: str, depth: int, caplog: pytest.LogCaptureFixture
 ) -> None:
     body = b'{"url": ' + b"[" * depth + b"]" * depth + b"}"
-    with caplog.at_level(logging.ERROR):
+    with capture_logs(caplog):
         response = await client.post(
             "/v1/qr", content=body, headers={**bearer(partner_key), "Content-Type": "application/json"}
         )

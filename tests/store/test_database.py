@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from chargeassist.store import Counter, Database
+from chargeassist.store._database import StoreUnavailable, is_store_unavailable
 
 _BUSY_TIMEOUT_S = 5.0  # the store's PRAGMA busy_timeout
 
@@ -110,5 +114,40 @@ async def test_a_read_unit_refuses_writes_on_postgres(postgres_url: str) -> None
         with pytest.raises(DBAPIError, match="read-only"):
             async with db.read() as session:
                 await session.execute(text("UPDATE counters SET value = value WHERE name = 'locations'"))
+    finally:
+        await db.dispose()
+
+
+async def test_a_write_to_a_sqlite_file_replaced_under_the_store_is_refused(sqlite_url: str) -> None:
+    # Writes through the connections still open would land in the old file, which nothing will read again.
+    db = Database(sqlite_url)
+    try:
+        await _bump(db)
+        path = Path(sqlite_url.split(":///", 1)[1])
+        shutil.copy(path, path.with_name("copy.db"))
+        os.replace(path.with_name("copy.db"), path)
+        with pytest.raises(StoreUnavailable, match="replaced"):
+            await _bump(db)
+    finally:
+        await db.dispose()
+
+
+async def test_a_refused_write_is_told_from_a_bug(sqlite_url: str) -> None:
+    db = Database(f"sqlite+aiosqlite:///file:{sqlite_url.split(':///', 1)[1]}?mode=ro&uri=true")
+    try:
+        with pytest.raises(DBAPIError) as caught:
+            await _bump(db)
+        assert is_store_unavailable(caught.value)
+    finally:
+        await db.dispose()
+
+
+async def test_a_constraint_violation_is_not_an_outage(database_url: str) -> None:
+    db = Database(database_url)
+    try:
+        with pytest.raises(DBAPIError) as caught:
+            async with db.transaction() as session:
+                await session.execute(text("INSERT INTO counters (name, value) VALUES ('locations', 1)"))
+        assert not is_store_unavailable(caught.value)
     finally:
         await db.dispose()
