@@ -36,6 +36,12 @@ def card_hints(visual_number: str) -> tuple[str, str]:
     return masked, short
 
 
+def _card_in_other_wallet() -> ServiceError:
+    return ServiceError(
+        409, "charge_card_in_other_wallet", "this charge card is already in the wallet of another of your app tokens"
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class AppTokenRecord:
     """A registered app token."""
@@ -134,7 +140,11 @@ class WalletService:
     async def add_charge_card(
         self, token: AppTokenRecord, visual_number: str, display_name: str | None
     ) -> tuple[PaymentMethod, bool]:
-        """Add an RFID charge card by its visual number; the same card again gives the same method."""
+        """Add an RFID charge card by its visual number; the same card again gives the same method.
+
+        A card number is unique within the partner only: whether another partner's driver registered the
+        same number is never told (see :meth:`SessionService.authorize` for whose swipe it then is).
+        """
         card_key = normalize_visual_number(visual_number)
         if card_key is None:
             raise ServiceError(
@@ -144,12 +154,14 @@ class WalletService:
                 field="visualNumber",
             )
         async with self._db.transaction() as session:
-            existing = await session.scalar(select(PaymentMethod).where(PaymentMethod.card_key == card_key))
+            existing = await session.scalar(
+                select(PaymentMethod).where(
+                    PaymentMethod.partner_id == token.partner_id, PaymentMethod.card_key == card_key
+                )
+            )
             if existing is not None:
                 if existing.app_token_pk != token.pk:
-                    raise ServiceError(
-                        409, "charge_card_in_other_wallet", "this charge card is already in another wallet"
-                    )
+                    raise _card_in_other_wallet()
                 if display_name is not None and display_name != existing.display_name:
                     existing.display_name = display_name
                 return existing, False
@@ -157,6 +169,7 @@ class WalletService:
             row = PaymentMethod(
                 id="pm_" + secrets.token_urlsafe(12),
                 app_token_pk=token.pk,
+                partner_id=token.partner_id,
                 type="CHARGE_CARD",
                 card_key=card_key,
                 card_hint=hint,
@@ -170,9 +183,7 @@ class WalletService:
             try:
                 await session.flush()
             except IntegrityError as exc:
-                raise ServiceError(
-                    409, "charge_card_in_other_wallet", "this charge card is already in another wallet"
-                ) from exc
+                raise _card_in_other_wallet() from exc
             return row, True
 
     async def add_external(
@@ -200,6 +211,7 @@ class WalletService:
             row = PaymentMethod(
                 id="pm_" + secrets.token_urlsafe(12),
                 app_token_pk=token.pk,
+                partner_id=token.partner_id,
                 type="EXTERNAL",
                 external_payment_method_id=external_payment_method_id,
                 display_name=display_name,

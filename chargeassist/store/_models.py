@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -39,6 +40,9 @@ __all__ = [
     "TariffRow",
     "utcnow",
 ]
+
+ACTIVE_SESSION = text("status IN ('REQUESTED', 'STARTING', 'CHARGING', 'PARKING', 'STOPPING')")
+"""The statuses in which a session occupies its EVSE (the domain's ``ACTIVE_STATUSES``), as SQL."""
 
 # SQLite has no 64-bit autoincrement type of its own: an INTEGER PRIMARY KEY is the rowid.
 BigIntPk = BigInteger().with_variant(Integer(), "sqlite")
@@ -113,13 +117,18 @@ class PaymentMethod(Base):
     __tablename__ = "payment_methods"
     __table_args__ = (
         UniqueConstraint("app_token_pk", "external_payment_method_id", name="uq_payment_methods_token_external"),
+        # A card number is unique within a partner, not across partners: a global rule would let any partner
+        # learn whether another's driver registered a card, and let the first to register a number own it.
+        UniqueConstraint("partner_id", "card_key", name="uq_payment_methods_partner_card"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     app_token_pk: Mapped[int] = mapped_column(ForeignKey("app_tokens.pk", ondelete="CASCADE"), index=True)
+    # The app token's partner, kept here so the store can hold a card number unique per partner.
+    partner_id: Mapped[str] = mapped_column(String(40))
     type: Mapped[str] = mapped_column(String(20))
-    # Normalised visual number of a charge card; unique so one card sits in one wallet only.
-    card_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Normalised visual number of a charge card.
+    card_key: Mapped[str | None] = mapped_column(String(64))
     card_hint: Mapped[str | None] = mapped_column(String(64))
     card_short_hint: Mapped[str | None] = mapped_column(String(16))
     id_tag: Mapped[str | None] = mapped_column(String(64), index=True)
@@ -240,6 +249,14 @@ class ChargeSession(Base):
     __table_args__ = (
         UniqueConstraint("app_token_pk", "idempotency_key", name="uq_charge_sessions_token_idempotency"),
         Index("ix_charge_sessions_token_pk_desc", "app_token_pk", "pk"),
+        # One active session per EVSE, held by the store itself: concurrent starts cannot both pass a check.
+        Index(
+            "uq_charge_sessions_active_evse",
+            "evse_pk",
+            unique=True,
+            sqlite_where=ACTIVE_SESSION,
+            postgresql_where=ACTIVE_SESSION,
+        ),
     )
 
     pk: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)
@@ -310,6 +327,10 @@ class OcppTransaction(Base):
     stopped_at: Mapped[datetime | None] = mapped_column()
     stop_reason: Mapped[str | None] = mapped_column(String(20))
     stop_id_tag: Mapped[str | None] = mapped_column(String(20))
+    # Set when the central system closed the transaction because the charge point no longer had it (it
+    # rebooted empty, or started another one on the connector); its own StopTransaction, should it come
+    # after all, still replaces the estimate.
+    lost_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -81,9 +81,10 @@ async def test_charge_card_in_another_wallet_is_409(client: Client, driver: str)
     assert_problem(response, 409, "charge_card_in_other_wallet")
 
 
-async def test_charge_card_in_another_partners_wallet_is_409(
+async def test_charge_card_in_another_partners_wallet_tells_nothing_of_it(
     client: Client, driver: str, other_partner_key: str
 ) -> None:
+    # Which card numbers another partner's drivers registered is not this partner's to learn.
     await add_card(client, driver, "driver-1", CARD)
     await register_token(client, other_partner_key, "their-driver")
     response = await client.put(
@@ -91,7 +92,16 @@ async def test_charge_card_in_another_partners_wallet_is_409(
         json={"visualNumber": CARD.replace("-", "")},
         headers=bearer(other_partner_key),
     )
-    assert_problem(response, 409, "charge_card_in_other_wallet")
+    assert response.status_code == 201, response.text
+
+
+async def test_charge_card_conflict_does_not_name_the_other_wallet(client: Client, driver: str) -> None:
+    await add_card(client, driver, "driver-1", CARD)
+    await register_token(client, driver, "driver-2")
+    response = await client.put(
+        "/v1/tokens/driver-2/wallet/charge-card", json={"visualNumber": CARD}, headers=bearer(driver)
+    )
+    assert "driver-1" not in response.text
 
 
 @pytest.mark.parametrize("visual_number", ["12!45678", "ABC", "NL_TST_1234567", "Ä" * 8, "1" * 41])

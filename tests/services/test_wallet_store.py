@@ -136,13 +136,24 @@ async def test_charge_card_again_with_a_new_display_name_renames_it(services: Se
     assert row.display_name == "New"
 
 
-async def test_charge_card_in_another_wallet_is_409(services: Services, partner: str, other_partner: str) -> None:
+async def test_charge_card_in_another_wallet_of_the_partner_is_409(services: Services, partner: str) -> None:
     mine, _ = await services.wallet.register(partner, "driver-1")
-    theirs, _ = await services.wallet.register(other_partner, "driver-9")
+    other, _ = await services.wallet.register(partner, "driver-2")
     await services.wallet.add_charge_card(mine, "NL-TST-000123-4", None)
     with pytest.raises(ServiceError) as refused:
-        await services.wallet.add_charge_card(theirs, "nltst0001234", None)
+        await services.wallet.add_charge_card(other, "nltst0001234", None)
     assert (refused.value.status, refused.value.code) == (409, "charge_card_in_other_wallet")
+
+
+async def test_charge_card_in_another_partners_wallet_is_added(
+    services: Services, partner: str, other_partner: str
+) -> None:
+    mine, _ = await services.wallet.register(partner, "driver-1")
+    theirs, _ = await services.wallet.register(other_partner, "driver-9")
+    first, _ = await services.wallet.add_charge_card(mine, "NL-TST-000123-4", None)
+    second, created = await services.wallet.add_charge_card(theirs, "nltst0001234", None)
+    assert created is True
+    assert second.id != first.id
 
 
 async def test_concurrent_adds_of_one_card_to_two_wallets_leave_it_in_one(services: Services, partner: str) -> None:
