@@ -9,7 +9,7 @@ REQUESTED --accepted--> STARTING --transaction started--> CHARGING <--> PARKING
     |  \\--rejected--> REJECTED       |                         |
     |   \\--failed--> ERROR           |                         +--stop--> STOPPING
     +--deadline--> TIMEOUT <--deadline+                         |             |
-    +--stop--> CANCELLED <--stop------+         transaction stopped (any of the three)
+    +--stop--> CANCELLED <--stop------+   transaction stopped or lost (any of the three)
                                                                 v
                                          COMPLETED --priced--> CDR_AVAILABLE
 ```
@@ -17,7 +17,8 @@ REQUESTED --accepted--> STARTING --transaction started--> CHARGING <--> PARKING
 A transaction started at the charger by RFID enters at ``CHARGING``. A StartTransaction that arrives for a
 session that already ended (timed out, cancelled) is refused, so the charge point stops it and nobody is
 billed for energy the app was told would not flow. ``PARKING`` is a running transaction that draws no
-energy (the charge point reports SuspendedEV or SuspendedEVSE).
+energy (the charge point reports SuspendedEV or SuspendedEVSE). A transaction the charge point lost (it
+rebooted without it) ends the session like a stop, so nothing stays CHARGING that no charge point charges.
 """
 
 from __future__ import annotations
@@ -108,6 +109,11 @@ class SessionEvent(enum.Enum):
     """The charge point refused RemoteStopTransaction (or it could not be delivered)."""
     TRANSACTION_STOPPED = "transaction_stopped"
     """StopTransaction arrived: the app, the cable or an RFID card ended it."""
+    TRANSACTION_LOST = "transaction_lost"
+    """The charge point no longer has the session's transaction (it came back from a reboot without it,
+    reports the connector free, started another transaction there, or refuses to stop a transaction it does
+    not know). The session ends as if stopped at its last reading; it is priced after a grace period, in case
+    the charge point's own StopTransaction still arrives and replaces the estimate."""
     PRICED = "priced"
     """The tariff engine priced the meter data."""
     DEADLINE_PASSED = "deadline_passed"
@@ -155,7 +161,8 @@ def _next(status: SessionStatus, event: SessionEvent) -> tuple[SessionStatus, fr
         case SessionEvent.TRANSACTION_STARTED:
             if status in _NOT_STARTED:
                 return _to("CHARGING")
-            if status in FINAL_STATUSES:
+            if status in FINAL_STATUSES or status == "COMPLETED":
+                # A session whose transaction ended takes no second one: nobody asked for it.
                 return status, frozenset({Effect.REFUSE_TRANSACTION})
             return None
         case SessionEvent.CHARGING_SUSPENDED if status == "CHARGING":
@@ -172,6 +179,8 @@ def _next(status: SessionStatus, event: SessionEvent) -> tuple[SessionStatus, fr
             return _to("CHARGING")
         case SessionEvent.TRANSACTION_STOPPED if status in _RUNNING or status in _NOT_STARTED:
             return _to("COMPLETED", Effect.PRICE)
+        case SessionEvent.TRANSACTION_LOST if status in _RUNNING:
+            return _to("COMPLETED")
         case SessionEvent.PRICED if status == "COMPLETED":
             return _to("CDR_AVAILABLE")
         case SessionEvent.DEADLINE_PASSED if status in _NOT_STARTED:

@@ -86,6 +86,11 @@ IdTagStatus = Literal["Accepted", "Blocked", "Expired", "Invalid", "ConcurrentTx
 _ID_TAG_ALPHABET = string.ascii_uppercase + string.digits
 _POLL_WHILE_CHARGING = timedelta(seconds=10)
 _MAX_DATA_POINTS = 500
+# Connector statuses in which OCPP 1.6 has no transaction running on the connector (Finishing: it stopped).
+_NO_TRANSACTION = frozenset({"Available", "Preparing", "Reserved", "Finishing"})
+# A charge point back from an outage sends its boot, its connectors' statuses, then what it queued while
+# offline: a StopTransaction it kept arrives within moments of the status that made its transaction look lost.
+_LOST_GRACE = timedelta(seconds=60)
 _KWH = Decimal(1000)
 _encoder = msgspec.json.Encoder()
 
@@ -219,6 +224,9 @@ class SessionService:
         self._sweeper: asyncio.Task[None] | None = None
         # Which charge point each transaction belongs to: checked once, then remembered (bounded).
         self._owners: dict[int, str] = {}
+        self.lost_grace = _LOST_GRACE
+        """How long a session whose transaction the charge point lost waits for a late StopTransaction
+        before it is priced from the readings the store has."""
 
     # --- lifecycle -----------------------------------------------------------------------------------
 
@@ -269,17 +277,32 @@ class SessionService:
         try:
             async with self._db.transaction() as session:
                 session.add(row)
-        except IntegrityError:
-            if idempotency_key is None:
-                raise
-            # The same key arrived twice at once; the other request created the session.
-            replay = await self._replay(token, request, idempotency_key)
-            if replay is None:
-                raise
-            return replay, True
+        except IntegrityError as exc:
+            if idempotency_key is not None:
+                # The same key arrived twice at once; the other request created the session.
+                replay = await self._replay(token, request, idempotency_key)
+                if replay is not None:
+                    return replay, True
+            # The store holds one active session per EVSE: another start got there first.
+            raise await self._evse_taken(token, row) from exc
         await self._publish(row.id, "REQUESTED")
         self._spawn(self._remote_start(row.id), f"remote-start-{row.id}")
         return await self._view(row, with_data=False), False
+
+    async def _evse_taken(self, token: AppTokenRecord, row: ChargeSession) -> ServiceError:
+        async with self._db.read() as session:
+            holder = (
+                await session.execute(
+                    select(ChargeSession.id, ChargeSession.app_token_pk)
+                    .where(ChargeSession.evse_pk == row.evse_pk, ChargeSession.status.in_(ACTIVE_STATUSES))
+                    .limit(1)
+                )
+            ).first()
+        if holder is not None and holder.app_token_pk == token.pk:
+            return ServiceError(
+                409, "session_already_active", f"this token already has an active session ({holder.id}) on this EVSE"
+            )
+        return ServiceError(409, "evse_not_available", f"EVSE {row.evse_uid!r} is not available (in use)")
 
     async def _replay(self, token: AppTokenRecord, request: StartRequest, key: str) -> SessionView | None:
         async with self._db.read() as session:
@@ -498,21 +521,26 @@ class SessionService:
         return status
 
     async def _card(self, charge_point_id: str, id_tag: str) -> tuple[IdTagStatus, tuple[PaymentMethod, str] | None]:
-        """Whether an RFID card may charge at this charge point, and the card and its partner when it may."""
+        """Whether an RFID card may charge at this charge point, and the card and its partner when it may.
+
+        Until cards are verified by their issuer, anyone may type a card number into a wallet, so a number
+        proves nothing about whose card is swiped. A swipe belongs to a wallet only when exactly one wallet
+        that may charge here holds the card: a card held by wallets of several partners charges on none
+        (the charge point is answered Invalid), so a partner that registers someone else's card number learns
+        nothing of that card's sessions. A closed-loop location takes only its partners' cards, so there the
+        other partners' wallets do not count.
+        """
         async with self._db.read() as session:
-            found = (
+            holders = (
                 await session.execute(
                     select(PaymentMethod, AppToken.partner_id)
                     .join(AppToken, AppToken.pk == PaymentMethod.app_token_pk)
                     .where(PaymentMethod.id_tag == id_tag, PaymentMethod.type == "CHARGE_CARD")
-                    .limit(1)
+                    .limit(10)
                 )
-            ).first()
-            if found is None:
+            ).all()
+            if not holders:
                 return "Invalid", None
-            card, partner_id = found
-            if card.verification_status != "VALID":
-                return "Blocked", None
             places = (
                 await session.execute(
                     select(LocationRow.restricted, LocationRow.allowed_partner_ids)
@@ -521,10 +549,18 @@ class SessionService:
                     .distinct()
                 )
             ).all()
-        for restricted, allowed in places:
-            # A closed-loop location takes only its partners' cards.
-            if restricted and partner_id not in msgspec.json.decode(allowed):
-                return "Invalid", None
+        closed = [set(msgspec.json.decode(allowed)) for restricted, allowed in places if restricted]
+        welcome = [(card, partner) for card, partner in holders if all(partner in allowed for allowed in closed)]
+        if not welcome:
+            return "Invalid", None
+        if len(welcome) > 1:
+            _log.info(
+                "%s: card %s is in the wallets of %d partners: charging on none", charge_point_id, id_tag, len(welcome)
+            )
+            return "Invalid", None
+        card, partner_id = welcome[0]
+        if card.verification_status != "VALID":
+            return "Blocked", None
         return "Accepted", (card, partner_id)
 
     async def transaction_started(
@@ -545,6 +581,11 @@ class SessionService:
         existing = await self._transaction_at(charge_point_id, connector_id, timestamp)
         if existing is not None:
             return await self._started_again(existing)
+        # A connector runs one transaction at a time, and a charge point sends its transaction messages in
+        # order: a new start on a connector says the transaction still open there is gone from the charge
+        # point (it rebooted, or its StopTransaction was lost). End it, so no session charges forever.
+        for stale in await self._open_transactions(charge_point_id, connector_id):
+            await self._close_lost(stale, "the charge point started another transaction on the connector")
         async with self._db.read() as session:
             linked = await session.scalar(
                 select(ChargeSession)
@@ -555,6 +596,9 @@ class SessionService:
         if linked is not None and linked.start_kind == "APP":
             preview = apply(_status_of(linked), SessionEvent.TRANSACTION_STARTED)
             status: IdTagStatus = "Invalid" if Effect.REFUSE_TRANSACTION in preview.effects else "Accepted"
+            if status == "Accepted" and linked.transaction_id is not None:
+                # The session's idTag already runs a transaction (on another connector): one at a time.
+                status = "ConcurrentTx"
             new_session: ChargeSession | None = None
         else:
             status, card = await self._card(charge_point_id, id_tag)
@@ -565,31 +609,38 @@ class SessionService:
             if card is not None and link is not None and status == "Accepted":
                 new_session = await self._rfid_session(card, link, charge_point_id, connector_id, id_tag)
             linked = None
-        transaction = OcppTransaction(
-            charge_point_id=charge_point_id,
-            connector_id=connector_id,
-            id_tag=id_tag,
-            id_tag_status=status,
-            meter_start=meter_start,
-            started_at=timestamp,
-            reservation_id=reservation_id,
-            session_id=linked.id if linked is not None else new_session.id if new_session is not None else None,
-        )
-        try:
-            async with self._db.transaction() as session:
-                session.add(transaction)
-                await session.flush()
-                if new_session is not None:
-                    new_session.transaction_id = transaction.id
-                    new_session.started_at = timestamp
-                    new_session.meter_start = meter_start
-                    session.add(new_session)
-        except IntegrityError:
-            # The same StartTransaction on another connection at the same moment: answer as that one was.
-            again = await self._transaction_at(charge_point_id, connector_id, timestamp)
-            if again is None:
-                raise
-            return await self._started_again(again)
+        while True:
+            transaction = OcppTransaction(
+                charge_point_id=charge_point_id,
+                connector_id=connector_id,
+                id_tag=id_tag,
+                id_tag_status=status,
+                meter_start=meter_start,
+                started_at=timestamp,
+                reservation_id=reservation_id,
+                session_id=linked.id if linked is not None else new_session.id if new_session is not None else None,
+            )
+            try:
+                async with self._db.transaction() as session:
+                    session.add(transaction)
+                    await session.flush()
+                    if new_session is not None:
+                        new_session.transaction_id = transaction.id
+                        new_session.started_at = timestamp
+                        new_session.meter_start = meter_start
+                        session.add(new_session)
+                break
+            except IntegrityError:
+                # The same StartTransaction on another connection at the same moment: answer as that one was.
+                again = await self._transaction_at(charge_point_id, connector_id, timestamp)
+                if again is not None:
+                    return await self._started_again(again)
+                if new_session is None:
+                    raise
+                # The card's session could not take the EVSE: another session holds it (an app start waiting
+                # for this connector). The transaction is recorded refused, and bills nobody.
+                _log.info("%s: RFID start on connector %s refused: its EVSE is in use", charge_point_id, connector_id)
+                new_session, status = None, "Invalid"
         self._owners[transaction.id] = charge_point_id
         if new_session is not None:
             await self._publish(new_session.id, new_session.status)
@@ -722,20 +773,35 @@ class SessionService:
         if not await self.owns(charge_point_id, transaction_id):
             _log.warning("%s: StopTransaction for unknown transaction %s", charge_point_id, transaction_id)
             return
+        stopped = {"meter_stop": meter_stop, "stopped_at": timestamp, "stop_reason": reason, "stop_id_tag": id_tag}
         async with self._db.transaction() as session:
             result = await session.execute(
                 update(OcppTransaction)
                 .where(OcppTransaction.id == transaction_id, OcppTransaction.stopped_at.is_(None))
-                .values(meter_stop=meter_stop, stopped_at=timestamp, stop_reason=reason, stop_id_tag=id_tag)
+                .values(**stopped)
                 .returning(OcppTransaction.session_id, OcppTransaction.id_tag_status)
             )
             first = result.first()
+            was_lost = False
+            if first is None:
+                # Closed here because the charge point seemed to have lost it: its own word replaces the estimate.
+                result = await session.execute(
+                    update(OcppTransaction)
+                    .where(OcppTransaction.id == transaction_id, OcppTransaction.lost_at.is_not(None))
+                    .values(**stopped, lost_at=None)
+                    .returning(OcppTransaction.session_id, OcppTransaction.id_tag_status)
+                )
+                first = result.first()
+                was_lost = first is not None
             if first is not None and readings:
                 await session.execute(self._writer.readings_sql, [_row(transaction_id, r) for r in readings])
         if first is None:
             return  # stopped before: a retry
         session_id, tag_status = first
         if session_id is None or tag_status != "Accepted":
+            return
+        if was_lost:
+            await self._restate_lost(session_id, stopped_at=timestamp, meter_stop=meter_stop, stop_reason=reason)
             return
         _, transition = await self._transition(
             session_id,
@@ -748,7 +814,13 @@ class SessionService:
             self._spawn(self.price(session_id), f"price-{session_id}")
 
     async def connector_status(self, charge_point_id: str, connector_id: int, status: str) -> None:
-        """A connector's status during a transaction: SuspendedEV/EVSE is PARKING, Charging is CHARGING."""
+        """A connector's status during a transaction: SuspendedEV/EVSE is PARKING, Charging is CHARGING; a
+        status that no transaction has (Available, Preparing, Reserved, Finishing) while one is open on the
+        connector says the charge point no longer runs it, and ends its session (see ``_close_lost``)."""
+        if status in _NO_TRANSACTION:
+            for transaction_id in await self._open_transactions(charge_point_id, connector_id):
+                await self._close_lost(transaction_id, f"the charge point reports the connector {status}")
+            return
         if status in ("SuspendedEV", "SuspendedEVSE"):
             event, current = SessionEvent.CHARGING_SUSPENDED, "CHARGING"
         elif status == "Charging":
@@ -768,6 +840,84 @@ class SessionService:
             )
         if session_id is not None:
             await self._transition(session_id, event)
+
+    # --- transactions the charge point lost ----------------------------------------------------------
+
+    async def _open_transactions(self, charge_point_id: str, connector_id: int) -> list[int]:
+        async with self._db.read() as session:
+            found = await session.scalars(
+                select(OcppTransaction.id).where(
+                    OcppTransaction.charge_point_id == charge_point_id,
+                    OcppTransaction.connector_id == connector_id,
+                    OcppTransaction.stopped_at.is_(None),
+                )
+            )
+            return list(found.all())
+
+    async def _close_lost(self, transaction_id: int, why: str) -> None:
+        """End a transaction the charge point no longer has, at its last energy reading (or its start, with
+        none), and complete its session with a reason that says so. It is priced by the sweeper once
+        ``lost_grace`` has passed: a charge point that still has the transaction queued (it was offline, and
+        replays it after its boot) sends its StopTransaction in the meantime, and that replaces the estimate."""
+        async with self._db.transaction() as session:
+            started = (
+                await session.execute(
+                    select(OcppTransaction.started_at, OcppTransaction.meter_start).where(
+                        OcppTransaction.id == transaction_id, OcppTransaction.stopped_at.is_(None)
+                    )
+                )
+            ).first()
+            if started is None:
+                return
+            stopped_at, meter_stop = started.started_at, started.meter_start
+            last = (
+                await session.execute(
+                    select(MeterValueRow.timestamp, MeterValueRow.energy_wh)
+                    .where(MeterValueRow.transaction_id == transaction_id, MeterValueRow.energy_wh.is_not(None))
+                    .order_by(MeterValueRow.timestamp.desc())
+                    .limit(1)
+                )
+            ).first()
+            energy = _decimal(last.energy_wh) if last is not None else None
+            if last is not None and energy is not None and energy.is_finite():
+                stopped_at = max(last.timestamp, stopped_at)
+                meter_stop = max(int(energy), meter_stop)
+            result = await session.execute(
+                update(OcppTransaction)
+                .where(OcppTransaction.id == transaction_id, OcppTransaction.stopped_at.is_(None))
+                .values(meter_stop=meter_stop, stopped_at=stopped_at, stop_reason="Other", lost_at=utcnow())
+                .returning(OcppTransaction.session_id, OcppTransaction.id_tag_status)
+            )
+            first = result.first()
+        if first is None:
+            return
+        session_id, tag_status = first
+        _log.info("transaction %s closed: %s", transaction_id, why)
+        if session_id is None or tag_status != "Accepted":
+            return
+        await self._transition(
+            session_id,
+            SessionEvent.TRANSACTION_LOST,
+            stopped_at=stopped_at,
+            meter_stop=meter_stop,
+            status_reason=f"{why} and no longer the transaction; ended at the last meter reading received"[:255],
+        )
+
+    async def _restate_lost(
+        self, session_id: str, *, stopped_at: datetime, meter_stop: int, stop_reason: str | None
+    ) -> None:
+        """The charge point's StopTransaction for a transaction closed as lost: its figures replace the
+        estimate while the session is not priced yet; after that, the priced session stands."""
+        async with self._db.transaction() as session:
+            result = await session.execute(
+                update(ChargeSession)
+                .where(ChargeSession.id == session_id, ChargeSession.status == "COMPLETED")
+                .values(stopped_at=stopped_at, meter_stop=meter_stop, stop_reason=stop_reason, status_reason=None)
+            )
+        if getattr(result, "rowcount", 0) == 1:
+            self._spawn(self.price(session_id), f"price-{session_id}")
+        else:
+            _log.warning("session %s: StopTransaction after the session was priced from its readings", session_id)
 
     # --- pricing -------------------------------------------------------------------------------------
 
@@ -894,6 +1044,16 @@ class SessionService:
         )
         if outcome.status == "answered" and (outcome.payload or {}).get("status") == "Accepted":
             return  # StopTransaction follows
+        if outcome.status == "answered":
+            # Rejected: "not now", or "no such transaction". A charge point that reports its connector
+            # without a transaction (or never reported it) does not have it: end the session, or it would
+            # go back to CHARGING and every stop would bounce off the charge point again.
+            known = await self._charge_points.connector_status(row.charge_point_id, row.ocpp_connector_id)
+            if known is None or known in _NO_TRANSACTION:
+                await self._close_lost(
+                    row.transaction_id, "the charge point rejected the stop with its connector " + (known or "unknown")
+                )
+                return
         await self._transition(session_id, SessionEvent.STOP_REJECTED)
 
     # --- deadlines -----------------------------------------------------------------------------------
@@ -936,8 +1096,12 @@ class SessionService:
             ).all()
             unpriced = (
                 await session.scalars(
-                    select(ChargeSession.id).where(
-                        ChargeSession.status == "COMPLETED", ChargeSession.updated_at <= now - timedelta(seconds=5)
+                    select(ChargeSession.id)
+                    .outerjoin(OcppTransaction, OcppTransaction.id == ChargeSession.transaction_id)
+                    .where(
+                        ChargeSession.status == "COMPLETED",
+                        (OcppTransaction.lost_at.is_(None) & (ChargeSession.updated_at <= now - timedelta(seconds=5)))
+                        | (OcppTransaction.lost_at.is_not(None) & (ChargeSession.updated_at <= now - self.lost_grace)),
                     )
                 )
             ).all()

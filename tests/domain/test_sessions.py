@@ -48,6 +48,9 @@ TIMEOUTS = Timeouts(remote_start=timedelta(seconds=30), start_transaction=timede
         ("CHARGING", E.TRANSACTION_STOPPED, "COMPLETED"),
         ("PARKING", E.TRANSACTION_STOPPED, "COMPLETED"),
         ("STOPPING", E.TRANSACTION_STOPPED, "COMPLETED"),
+        ("CHARGING", E.TRANSACTION_LOST, "COMPLETED"),
+        ("PARKING", E.TRANSACTION_LOST, "COMPLETED"),
+        ("STOPPING", E.TRANSACTION_LOST, "COMPLETED"),
         ("COMPLETED", E.PRICED, "CDR_AVAILABLE"),
     ],
 )
@@ -69,6 +72,8 @@ def test_event_moves_the_session_on(status: SessionStatus, event: SessionEvent, 
         ("CDR_AVAILABLE", E.PRICED),
         ("CHARGING", E.CHARGING_RESUMED),
         ("PARKING", E.CHARGING_SUSPENDED),
+        ("COMPLETED", E.TRANSACTION_LOST),  # the charge point's StopTransaction came first
+        ("STARTING", E.TRANSACTION_LOST),  # no transaction to lose yet
     ],
 )
 def test_late_or_repeated_event_changes_nothing(status: SessionStatus, event: SessionEvent) -> None:
@@ -87,6 +92,17 @@ def test_transaction_starting_after_the_end_is_refused(status: SessionStatus) ->
     transition = apply(status, E.TRANSACTION_STARTED)
     assert transition.status == status
     assert transition.effects == {Effect.REFUSE_TRANSACTION}
+
+
+def test_second_transaction_for_a_completed_session_is_refused() -> None:
+    # The charge point lost the session's transaction and started another with the same idTag: not asked for.
+    transition = apply("COMPLETED", E.TRANSACTION_STARTED)
+    assert (transition.status, transition.effects) == ("COMPLETED", {Effect.REFUSE_TRANSACTION})
+
+
+def test_lost_transaction_is_not_priced_at_once() -> None:
+    # The charge point's own StopTransaction may still come (replayed after its boot) and replace the estimate.
+    assert apply("CHARGING", E.TRANSACTION_LOST).effects == frozenset()
 
 
 def test_stop_while_charging_sends_remote_stop() -> None:
