@@ -12,7 +12,8 @@ import contextlib
 import itertools
 import json
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -33,19 +34,47 @@ from tests.faults._served import (
 
 ATTACKER = "CP-ATTACK-1"
 _STATUS = {"connectorId": 1, "errorCode": "NoError", "status": "Available"}
-POISONS = {
+
+
+def _reading(transaction_id: int, energy_wh: str) -> dict[str, Any]:
+    sampled = {"value": energy_wh, "measurand": "Energy.Active.Import.Register", "unit": "Wh"}
+    return {
+        "connectorId": 1,
+        "transactionId": transaction_id,
+        "meterValue": [{"timestamp": "2025-01-06T08:30:00Z", "sampledValue": [sampled]}],
+    }
+
+
+Poison = Callable[[int], tuple[str, dict[str, Any]]]
+"""The CALL the attacker repeats, given the id of its own transaction."""
+
+BATCH_POISONS: dict[str, Poison] = {
+    # Each of these failed the whole batch of readings it was written with (InternalError to every sender).
     # Beyond a 64-bit integer: SQLite and PostgreSQL both refuse it.
-    "connector-2**63": {**_STATUS, "connectorId": 2**63},
+    "connector-2**63": lambda _: ("StatusNotification", {**_STATUS, "connectorId": 2**63}),
     # Beyond PostgreSQL's INTEGER column.
-    "connector-2**31": {**_STATUS, "connectorId": 2**31},
+    "connector-2**31": lambda _: ("StatusNotification", {**_STATUS, "connectorId": 2**31}),
     # PostgreSQL refuses NUL in text.
-    "nul-in-info": {**_STATUS, "info": "bad\x00info"},
+    "nul-in-info": lambda _: ("StatusNotification", {**_STATUS, "info": "bad\x00info"}),
+}
+POISONS: dict[str, Poison] = {
+    **BATCH_POISONS,
+    # A reading of its own transaction with more digits than any meter shows: out of range, not stored.
+    "reading-of-50-digits": lambda transaction_id: ("MeterValues", _reading(transaction_id, "1" * 50)),
 }
 
 
+@dataclass
+class _Attacker:
+    ws: ClientConnection
+    transaction_id: int
+    """Its own running transaction, so its readings reach the store like anyone's."""
+
+
 @contextlib.asynccontextmanager
-async def _attacker(server: Served) -> AsyncIterator[ClientConnection]:
-    """A registered, booted charge point speaking raw OCPP-J; its connector 1 exists, so only the poison is wrong."""
+async def _attacker(server: Served) -> AsyncIterator[_Attacker]:
+    """A registered, booted charge point speaking raw OCPP-J, with a transaction on its connector 1: the CALLs
+    around the poison are all valid, so only the poison is wrong."""
     location = ocpi_location("poison-site", evses=[ocpi_evse("POISON-EVSE-1")])
     response = await server.call("PUT", "/v1/operator/locations/nl-tst-poison-site", server.operator_key, json=location)
     assert response.status_code in (200, 201), response.text
@@ -64,8 +93,14 @@ async def _attacker(server: Served) -> AsyncIterator[ClientConnection]:
         assert answer[:1] == [3], answer
         assert answer[2]["status"] == "Accepted", answer
         clean = await _call(ws, "clean", "StatusNotification", _STATUS)
-        assert clean[0] == 3, clean
-        yield ws
+        assert clean[:1] == [3], clean
+        start = {"connectorId": 1, "idTag": "POISON", "meterStart": 0, "timestamp": "2025-01-06T08:00:00Z"}
+        started = await _call(ws, "start", "StartTransaction", start)
+        assert started[:1] == [3], started
+        transaction_id: int = started[2]["transactionId"]
+        reading = await _call(ws, "reading", "MeterValues", _reading(transaction_id, "10"))
+        assert reading[:1] == [3], reading
+        yield _Attacker(ws, transaction_id)
 
 
 async def _call(ws: ClientConnection, unique_id: str, action: str, payload: dict[str, Any]) -> list[Any]:
@@ -78,18 +113,19 @@ async def _call(ws: ClientConnection, unique_id: str, action: str, payload: dict
                 return list(frame)
 
 
-async def _poison(ws: ClientConnection, payload: dict[str, Any], answers: Counter[str], until: asyncio.Event) -> None:
+async def _poison(attacker: _Attacker, poison: Poison, answers: Counter[str], until: asyncio.Event) -> None:
     """Send the poison again and again, a few milliseconds apart, counting the answers by error code."""
+    action, payload = poison(attacker.transaction_id)
     for n in itertools.count():
         if until.is_set():
             return
-        answer = await _call(ws, f"p{n}", "StatusNotification", payload)
+        answer = await _call(attacker.ws, f"p{n}", action, payload)
         answers["CALLRESULT" if answer[0] == 3 else answer[2]] += 1
         await asyncio.sleep(0.002)
 
 
-@pytest.mark.parametrize("poison", POISONS.values(), ids=POISONS.keys())
-async def test_a_poisoning_charge_point_loses_no_reading_of_another(server: Served, poison: dict[str, Any]) -> None:
+@pytest.mark.parametrize("poison", BATCH_POISONS.values(), ids=BATCH_POISONS.keys())
+async def test_a_poisoning_charge_point_loses_no_reading_of_another(server: Served, poison: Poison) -> None:
     victim = server.station()
     await victim.start()
     await victim.wait_booted(timeout_s=15)
@@ -99,10 +135,10 @@ async def test_a_poisoning_charge_point_loses_no_reading_of_another(server: Serv
     transaction_id = await victim.wait_transaction(1)
     before = victim.count_sent("MeterValues")
 
-    async with _attacker(server) as ws:
+    async with _attacker(server) as attacker:
         answers: Counter[str] = Counter()
         done = asyncio.Event()
-        attack = asyncio.create_task(_poison(ws, poison, answers, done))
+        attack = asyncio.create_task(_poison(attacker, poison, answers, done))
         try:
             await victim.wait_sent("MeterValues", before + 40, timeout_s=30)
         finally:
@@ -119,16 +155,15 @@ async def test_a_poisoning_charge_point_loses_no_reading_of_another(server: Serv
 
 
 @pytest.mark.parametrize("poison", POISONS.values(), ids=POISONS.keys())
-async def test_the_poisoning_charge_point_is_refused_and_stays_connected(
-    server: Served, poison: dict[str, Any]
-) -> None:
-    async with _attacker(server) as ws:
+async def test_the_poisoning_charge_point_is_refused_and_stays_connected(server: Served, poison: Poison) -> None:
+    async with _attacker(server) as attacker:
+        action, payload = poison(attacker.transaction_id)
         answers: Counter[str] = Counter()
         for n in range(20):
-            answer = await _call(ws, f"p{n}", "StatusNotification", poison)
+            answer = await _call(attacker.ws, f"p{n}", action, payload)
             answers["CALLRESULT" if answer[0] == 3 else answer[2]] += 1
 
-        heartbeat = await _call(ws, "alive", "Heartbeat", {})
+        heartbeat = await _call(attacker.ws, "alive", "Heartbeat", {})
 
     assert answers == Counter({"PropertyConstraintViolation": 20})
     assert heartbeat[0] == 3
