@@ -18,6 +18,7 @@ from ._commands import CommandBus, OfflineCommandBus
 from ._events import InProcessSessionEvents, SessionEventBus
 from ._location_index import LocationIndex
 from ._locations import LocationService
+from ._offline_evses import SWEEP_INTERVAL_S, OfflineEvses
 from ._paging import ContinuationCodec
 from ._partners import PartnerService
 from ._qr import QrService
@@ -47,7 +48,9 @@ class Services:
     writer: BatchWriter
     access_tokens: AccessTokenService | None = None
     continuation: ContinuationCodec | None = None
+    offline_evses: OfflineEvses | None = None
     _refresher: asyncio.Task[None] | None = None
+    _offline_sweeper: asyncio.Task[None] | None = None
 
     @classmethod
     def create(
@@ -68,14 +71,15 @@ class Services:
         writer = BatchWriter(database)
         tariffs = TariffService(database)
         bus = commands or OfflineCommandBus()
+        # A charge point silent for two heartbeat intervals and a minute is taken for gone.
+        liveness_window = timedelta(seconds=2 * settings.ocpp_heartbeat_interval_s + 60)
         charge_points = ChargePointService(
             database,
             locations=locations,
             writer=writer,
             commands=bus,
             command_timeout_s=settings.ocpp_response_timeout_s,
-            # A charge point silent for two heartbeat intervals and a minute is taken for gone.
-            liveness_window=timedelta(seconds=2 * settings.ocpp_heartbeat_interval_s + 60),
+            liveness_window=liveness_window,
         )
         sessions = SessionService(
             database,
@@ -98,6 +102,7 @@ class Services:
             charge_points=charge_points,
             sessions=sessions,
             writer=writer,
+            offline_evses=OfflineEvses(database, locations, liveness_window=liveness_window),
         )
 
     async def start(self) -> None:
@@ -113,6 +118,11 @@ class Services:
         _log.info("search index loaded: %d locations", loaded)
         if self.settings.search_refresh_interval_s > 0:
             self._refresher = asyncio.create_task(self._follow_changes(), name="search-index-refresh")
+            if self.offline_evses is not None:
+                # Beside the refresher: where the index follows the store, EVSEs follow their charge points.
+                self._offline_sweeper = asyncio.create_task(
+                    self.offline_evses.run(SWEEP_INTERVAL_S), name="offline-evse-sweep"
+                )
         await self.writer.start()
         await self.sessions.start(self.continuation)
 
@@ -130,6 +140,11 @@ class Services:
         await self.sessions.stop()
         await self.writer.stop()
         self.charge_points.close()
+        if self._offline_sweeper is not None:
+            self._offline_sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._offline_sweeper
+            self._offline_sweeper = None
         if self._refresher is not None:
             self._refresher.cancel()
             with contextlib.suppress(asyncio.CancelledError):

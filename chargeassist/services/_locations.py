@@ -67,10 +67,13 @@ class StoredLocation:
         return self.restricted_to_partners is not None
 
     def visible_to(self, partner_id: str | None) -> bool:
-        """Whether ``partner_id`` may see it (None: an operator, who sees everything)."""
-        if partner_id is None or self.restricted_to_partners is None:
+        """Whether ``partner_id`` may see it (None: an operator, who sees everything). Restricted: only the partners
+        listed. Otherwise published: every partner; OCPI ``publish: false`` and no list: no partner at all."""
+        if partner_id is None:
             return True
-        return partner_id in self.restricted_to_partners
+        if self.restricted_to_partners is not None:
+            return partner_id in self.restricted_to_partners
+        return self.location.publish
 
     def evse(self, evse_uid: str) -> Evse | None:
         """The EVSE with this uid."""
@@ -128,7 +131,9 @@ def _indexed(row: Any, location: Location, evses: list[Evse]) -> IndexedLocation
         latitude=row.latitude,
         longitude=row.longitude,
         country=location.country,
-        restricted=row.restricted,
+        # Unpublished and not restricted to a list of partners: restricted to none, so search shows it to no partner
+        # (the operator has its own API).
+        restricted=row.restricted or not location.publish,
         allowed_partner_ids=frozenset(allowed),
         connectors=_facets(evses),
         available_connectors=summary.con_avail,
@@ -330,6 +335,29 @@ class LocationService:
             seq = await self._next_seq(session)
             await session.execute(update(LocationRow).where(LocationRow.pk == evse.location_pk).values(change_seq=seq))
         await self.refresh_index()
+
+    async def set_evse_statuses(self, changes: Mapping[int, tuple[str, str]]) -> int:
+        """Move EVSEs (by pk) from the status seen to a new one, each only if it still has the status seen (a
+        charge point's own report that came in between wins); returns how many locations changed."""
+        touched: set[int] = set()
+        async with self._db.transaction() as session:
+            for evse_pk in sorted(changes):  # one order for every process, so two sweeps never deadlock
+                seen, wanted = changes[evse_pk]
+                result = await session.execute(
+                    update(EvseRow)
+                    .where(EvseRow.pk == evse_pk, EvseRow.status == seen)
+                    .values(status=wanted)
+                    .returning(EvseRow.location_pk)
+                )
+                location_pk = result.scalar_one_or_none()
+                if location_pk is not None:
+                    touched.add(location_pk)
+            if touched:
+                seq = await self._next_seq(session)
+                await session.execute(update(LocationRow).where(LocationRow.pk.in_(touched)).values(change_seq=seq))
+        if touched:
+            await self.refresh_index()
+        return len(touched)
 
     # --- reads --------------------------------------------------------------------------------
 

@@ -13,7 +13,11 @@ JsonDict = dict[str, Any]
 DEMO_COUNT = 60
 """Enough locations for paging past the default page size of 50, few enough to load quickly."""
 
-DEMO_LOCATIONS: list[JsonDict] = demo_locations(DEMO_COUNT)
+ALL_DEMO_LOCATIONS: list[JsonDict] = demo_locations(DEMO_COUNT)
+"""What the API tests' store holds: the closed hotel (``publish: false``) first, then public locations."""
+HOTEL: JsonDict = ALL_DEMO_LOCATIONS[0]
+DEMO_LOCATIONS: list[JsonDict] = [location for location in ALL_DEMO_LOCATIONS if location["publish"]]
+"""What partners see of it: the hotel, unpublished and restricted to no partner in these tests, is nobody's."""
 DEMO_TARIFFS: list[JsonDict] = demo_tariffs()
 DEMO_BY_ID: dict[str, JsonDict] = {location["id"]: location for location in DEMO_LOCATIONS}
 TARIFFS_BY_ID: dict[str, JsonDict] = {tariff["id"]: tariff for tariff in DEMO_TARIFFS}

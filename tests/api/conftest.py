@@ -18,7 +18,7 @@ from litestar.testing import AsyncTestClient
 
 from chargeassist.app import create_app
 from chargeassist.store import upgrade
-from tests.api._demo import DEMO_LOCATIONS, DEMO_TARIFFS
+from tests.api._demo import ALL_DEMO_LOCATIONS, DEMO_TARIFFS
 from tests.api._helpers import put_location, put_tariff
 from tests.conftest import make_settings
 
@@ -43,7 +43,7 @@ async def _load_demo_data(url: str) -> None:
         created = await app.state.services.partners.create("Template Operator", is_operator=True)
         for tariff in DEMO_TARIFFS:
             await put_tariff(client, created.api_key, tariff)
-        for location in DEMO_LOCATIONS:
+        for location in ALL_DEMO_LOCATIONS:
             await put_location(client, created.api_key, location)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from chargeassist.services import Services
-from tests.api._demo import DEMO_LOCATIONS, TARIFFS_BY_ID, JsonDict, find_location
+from tests.api._demo import HOTEL, TARIFFS_BY_ID, JsonDict, find_location
 from tests.api._helpers import (
     Client,
     add_card,
@@ -154,8 +154,19 @@ async def test_demo_tariffs_of_every_kind_are_carried_over(
         _assert_same_tariff(offers[1]["tariff"], TARIFFS_BY_ID[tariff_id])
 
 
-async def test_tariff_price_caps_are_carried_over(client: Client, partner_key: str, wallet: list[JsonDict]) -> None:
-    hotel = DEMO_LOCATIONS[0]
+async def test_tariff_price_caps_are_carried_over(
+    client: Client, partner_key: str, operator_key: str, services: Services, wallet: list[JsonDict]
+) -> None:
+    # The hotel (its tariff has the caps) is unpublished: it is this partner's to see once restricted to it.
+    identity = await services.partners.authenticate(partner_key)
+    assert identity is not None
+    patched = await client.patch(
+        f"/v1/operator/locations/{HOTEL['id']}",
+        json={"restricted_to_partners": [identity.partner_id]},
+        headers=bearer(operator_key),
+    )
+    assert patched.status_code == 200, patched.text
+    hotel = HOTEL
     offers = await _offers(client, partner_key, hotel["id"], hotel["evses"][0]["uid"])
     tariff = offers[1]["tariff"]
     assert _decimal(tariff["maxPrice"]) == _decimal(TARIFFS_BY_ID["nl-gfx-hotel-guest"]["max_price"]["excl_vat"])
