@@ -2,7 +2,7 @@
 
 Hostile means what broke before: NUL characters, lone surrogates, integers beyond 64 bits, deep nesting, and
 valid bodies with one field swapped for a value of another type. Bounded: a fixed number of examples per
-operation, no deadline (the machine is shared), one app for the whole module.
+operation, no deadline (the machine is shared), one app per store for the whole module.
 """
 
 from __future__ import annotations
@@ -187,12 +187,16 @@ async def _keys(url: str) -> tuple[str, str]:
         await services.db.dispose()
 
 
-@pytest.fixture(scope="module")
-def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fuzzed]:
-    """One app for every example of the module: a fresh store each time would cost more than the requests."""
-    path: Path = tmp_path_factory.mktemp("fuzz") / "chargeassist.db"
-    url = f"sqlite+aiosqlite:///{path}"
-    upgrade(url)
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def fuzzed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fuzzed]:
+    """One app per store for every example of the module: a fresh store each time would cost more than the
+    requests. PostgreSQL refuses what SQLite takes (NUL, over-long text), so both are fuzzed."""
+    if request.param == "postgres":
+        url = str(request.getfixturevalue("postgres_url"))
+    else:
+        path: Path = tmp_path_factory.mktemp("fuzz") / "chargeassist.db"
+        url = f"sqlite+aiosqlite:///{path}"
+        upgrade(url)
     partner, operator = asyncio.run(_keys(url))
     with TestClient(app=create_app(make_settings(url))) as client:
         for method, target, body in (
