@@ -46,10 +46,11 @@ class StandInChargePoint:
     def __init__(self, charge_point_id: str) -> None:
         self.id = charge_point_id
         self.commands: list[ChargePointCommand] = []
+        self.answer: dict[str, Any] = {"status": "Accepted"}
 
     async def send_command(self, command: ChargePointCommand, timeout_s: float) -> CommandOutcome:
         self.commands.append(command)
-        return CommandOutcome(status="answered", payload={"status": "Accepted"})
+        return CommandOutcome(status="answered", payload=self.answer)
 
     async def close(self, reason: str) -> None:
         pass
@@ -305,6 +306,45 @@ async def test_stop_before_the_transaction_cancels(client: Client, site: Site) -
     response = await client.post(f"{SESSIONS}/{session_id}/stop", headers=bearer(site.partner_key))
     assert response.status_code == 200
     assert response.json()["status"] == "CANCELLED"
+
+
+async def _charging_then_stop_rejected(client: Client, site: Site, services: Services, connector: str) -> str:
+    """A session charging on CP-API-1 whose charge point last reported ``connector`` and rejects the stop."""
+    session_id = (await _start(client, site)).json()["chargeSessionId"]
+
+    async def starting() -> bool:
+        return await _status(client, site, session_id) == "STARTING"
+
+    await _eventually(starting)
+    id_tag = site.charge_point.commands[0].payload["idTag"]
+    await services.sessions.transaction_started(
+        "CP-API-1", connector_id=1, id_tag=id_tag, meter_start=1000, timestamp=utcnow(), reservation_id=None
+    )
+    await _connector_status(services, connector)
+    site.charge_point.answer = {"status": "Rejected"}
+    await client.post(f"{SESSIONS}/{session_id}/stop", headers=bearer(site.partner_key))
+
+    async def answered() -> bool:
+        return await _status(client, site, session_id) != "STOPPING"
+
+    await _eventually(answered)
+    return session_id
+
+
+async def test_stop_rejected_by_a_charge_point_with_the_connector_free_ends_the_session(
+    client: Client, site: Site, services: Services
+) -> None:
+    # The charge point has no transaction there: going back to CHARGING would make every stop bounce.
+    session_id = await _charging_then_stop_rejected(client, site, services, "Available")
+    assert await _status(client, site, session_id) in ("COMPLETED", "CDR_AVAILABLE")
+
+
+async def test_stop_rejected_while_the_connector_charges_keeps_the_session(
+    client: Client, site: Site, services: Services
+) -> None:
+    # "Not now": the charge point still runs the transaction.
+    session_id = await _charging_then_stop_rejected(client, site, services, "Charging")
+    assert await _status(client, site, session_id) == "CHARGING"
 
 
 async def test_stop_twice_answers_the_same(client: Client, site: Site) -> None:
