@@ -92,6 +92,9 @@ _NO_TRANSACTION = frozenset({"Available", "Preparing", "Reserved", "Finishing"})
 # offline: a StopTransaction it kept arrives within moments of the status that made its transaction look lost.
 _LOST_GRACE = timedelta(seconds=60)
 _KWH = Decimal(1000)
+# Meter readings are kept as decimal text in String(40) columns; a register of 10^15 Wh is a petawatt-hour.
+_MEASURED_TEXT = 40
+_MAX_MEASURED = Decimal(10) ** 15
 _encoder = msgspec.json.Encoder()
 
 
@@ -1241,14 +1244,23 @@ def _timeout_reason(status: str) -> str:
     return "the charge point accepted the start but charging did not begin"
 
 
+def _measured(value: Decimal | None) -> str | None:
+    # A value no meter gives (not a number, infinite, beyond any register, or more digits than the column
+    # holds) is left out of the reading rather than let fail the batch it is written in, or the pricing.
+    if value is None or not value.is_finite() or abs(value) >= _MAX_MEASURED:
+        return None
+    text = str(value)
+    return text if len(text) <= _MEASURED_TEXT else None
+
+
 def _row(transaction_id: int, reading: MeterReading) -> MeterReadingRow:
     return {
         "transaction_id": transaction_id,
         "timestamp": reading.timestamp,
-        "energy_wh": _text(reading.energy_wh),
-        "power_w": _text(reading.power_w),
-        "current_a": _text(reading.current_a),
-        "soc": _text(reading.soc),
+        "energy_wh": _measured(reading.energy_wh),
+        "power_w": _measured(reading.power_w),
+        "current_a": _measured(reading.current_a),
+        "soc": _measured(reading.soc),
     }
 
 

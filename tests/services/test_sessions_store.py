@@ -204,3 +204,24 @@ async def test_finished_session_nobody_priced_is_priced(services: Services, toke
     assert row.status == "CDR_AVAILABLE"
     assert Decimal(row.total_cost or "") == expected.amount_due_incl_vat
     assert Decimal(row.total_vat or "") == expected.amount_due_incl_vat - expected.amount_due
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "1E+999999", "1" * 39 + ".5", "-1E+20"])
+async def test_a_reading_no_meter_gives_is_left_out_and_the_rest_is_stored(services: Services, value: str) -> None:
+    async with services.db.transaction() as session:
+        transaction = OcppTransaction(
+            charge_point_id="CP-1",
+            connector_id=1,
+            id_tag="CATAG",
+            id_tag_status="Accepted",
+            meter_start=0,
+            started_at=utcnow(),
+        )
+        session.add(transaction)
+        await session.flush()
+        transaction_id = transaction.id
+    reading = MeterReading(timestamp=utcnow(), energy_wh=Decimal(value), power_w=Decimal("7400.5"))
+    await services.sessions.meter_readings(transaction_id, [reading])
+    async with services.db.read() as session:
+        stored = (await session.execute(select(MeterValueRow.energy_wh, MeterValueRow.power_w))).all()
+    assert [tuple(row) for row in stored] == [(None, "7400.5")]
