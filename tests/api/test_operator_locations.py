@@ -386,3 +386,45 @@ async def test_deleted_location_can_be_put_again(client: Client, operator_key: s
     response = await client.put(PATH, json=site(), headers=bearer(operator_key))
     assert response.status_code == 201
     assert "nl-tst-site-1" in await search(client, partner_key, AMSTERDAM)
+
+
+@pytest.mark.parametrize(
+    ("connector", "field"),
+    [
+        (ocpi_connector(max_voltage=10**30), "max_voltage"),
+        (ocpi_connector(max_amperage=2**70), "max_amperage"),
+        (ocpi_connector(max_electric_power=10**400), "max_electric_power"),
+    ],
+    ids=["voltage", "amperage", "power"],
+)
+async def test_a_connector_figure_beyond_any_charger_is_400(
+    client: Client, operator_key: str, connector: JsonDict, field: str
+) -> None:
+    location = ocpi_location("big-1", evses=[ocpi_evse("B-1", connectors=[connector])])
+    response = await client.put("/v1/operator/locations/nl-tst-big-1", json=location, headers=bearer(operator_key))
+    body = assert_problem(response, 400, "invalid_location")
+    assert error_fields(body) == [f"evses[0].connectors[0].{field}"]
+
+
+async def test_a_megawatt_connector_is_taken(client: Client, operator_key: str) -> None:
+    connector = ocpi_connector(
+        standard="IEC_62196_T2_COMBO",
+        power_type="DC",
+        max_voltage=1250,
+        max_amperage=3000,
+        max_electric_power=3_750_000,
+    )
+    location = ocpi_location("mcs-1", evses=[ocpi_evse("M-1", connectors=[connector])])
+    response = await client.put("/v1/operator/locations/nl-tst-mcs-1", json=location, headers=bearer(operator_key))
+    assert response.status_code == 201, response.text
+
+
+async def test_an_opening_weekday_beyond_sunday_is_400(client: Client, operator_key: str) -> None:
+    hours = {
+        "twentyfourseven": False,
+        "regular_hours": [{"weekday": 2**70, "period_begin": "08:00", "period_end": "18:00"}],
+    }
+    location = ocpi_location("hours-1", opening_times=hours)
+    response = await client.put("/v1/operator/locations/nl-tst-hours-1", json=location, headers=bearer(operator_key))
+    body = assert_problem(response, 400, "invalid_location")
+    assert error_fields(body) == ["opening_times.regular_hours[0].weekday"]

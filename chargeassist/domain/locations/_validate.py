@@ -18,6 +18,11 @@ __all__ = ["LocationValidationError", "connector_kw", "convert_location", "locat
 _COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 _PARTY_ID = re.compile(r"^[A-Z0-9]{3}$")
 _LOCATION_KEY = re.compile(r"^[a-z]{2}-[a-z0-9]{3}-[a-z0-9._-]{1,36}$")
+# Beyond any charger built (megawatt charging is 1,250 V and 3,000 A): figures that large are typing errors, and
+# they reach the power arithmetic of search and pricing.
+MAX_VOLTAGE = 5_000
+MAX_AMPERAGE = 5_000
+MAX_ELECTRIC_POWER_W = 10_000_000
 
 
 class LocationValidationError(ValueError):
@@ -85,14 +90,19 @@ def _check_evse(index: int, evse: Evse, seen_uids: set[str]) -> None:
         if connector.id in connector_ids:
             raise LocationValidationError(f"{c_where}.id", f"duplicate connector id {connector.id!r}")
         connector_ids.add(connector.id)
-        if connector.max_voltage <= 0:
-            raise LocationValidationError(f"{c_where}.max_voltage", "must be positive")
-        if connector.max_amperage <= 0:
-            raise LocationValidationError(f"{c_where}.max_amperage", "must be positive")
-        if connector.max_electric_power is not None and connector.max_electric_power <= 0:
-            raise LocationValidationError(f"{c_where}.max_electric_power", "must be positive")
+        _check_bounded(f"{c_where}.max_voltage", connector.max_voltage, MAX_VOLTAGE)
+        _check_bounded(f"{c_where}.max_amperage", connector.max_amperage, MAX_AMPERAGE)
+        if connector.max_electric_power is not None:
+            _check_bounded(f"{c_where}.max_electric_power", connector.max_electric_power, MAX_ELECTRIC_POWER_W)
     if evse.coordinates is not None:
         _check_coordinates(f"{where}.coordinates", evse.coordinates.latitude, evse.coordinates.longitude)
+
+
+def _check_bounded(where: str, value: int, highest: int) -> None:
+    if value <= 0:
+        raise LocationValidationError(where, "must be positive")
+    if value > highest:
+        raise LocationValidationError(where, f"must be at most {highest}")
 
 
 def _check_coordinates(where: str, latitude: str, longitude: str) -> tuple[float, float]:
@@ -122,6 +132,11 @@ def check_location(location: Location) -> None:
         ZoneInfo(location.time_zone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise LocationValidationError("time_zone", f"unknown IANA time zone {location.time_zone!r}") from exc
+    for index, hours in enumerate((location.opening_times.regular_hours or ()) if location.opening_times else ()):
+        if not 1 <= hours.weekday <= 7:
+            raise LocationValidationError(
+                f"opening_times.regular_hours[{index}].weekday", "must be 1 (Monday) to 7 (Sunday)"
+            )
     seen: set[str] = set()
     for index, evse in enumerate(location.evses or ()):
         _check_evse(index, evse, seen)
