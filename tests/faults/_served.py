@@ -163,6 +163,8 @@ class Served:
             "time_scale": 20.0,
             "initial_meter_wh": 1_234_567.0,
             "log_limit": None,
+            # A loaded machine may take seconds to answer; an answer that comes late is not a lost one.
+            "response_timeout_s": 10.0,
         }
         values.update(overrides)
         station = SimulatedStation(fast_config(self.ocpp_url, charge_point_id, **values))
