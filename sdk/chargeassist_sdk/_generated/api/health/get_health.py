@@ -33,6 +33,11 @@ def _parse_response(
 
         return response_500
 
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -54,7 +59,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[HealthResponse | Problem]:
-    """Service health
+    """Service health: 503 `store_unavailable` when the store cannot take a write
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -77,7 +82,7 @@ def sync(
     *,
     client: AuthenticatedClient,
 ) -> HealthResponse | Problem | None:
-    """Service health
+    """Service health: 503 `store_unavailable` when the store cannot take a write
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -96,7 +101,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[HealthResponse | Problem]:
-    """Service health
+    """Service health: 503 `store_unavailable` when the store cannot take a write
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -117,7 +122,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 ) -> HealthResponse | Problem | None:
-    """Service health
+    """Service health: 503 `store_unavailable` when the store cannot take a write
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

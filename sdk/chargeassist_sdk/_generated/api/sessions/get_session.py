@@ -55,6 +55,11 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
     if response.status_code == 500:
         response_500 = Problem.from_dict(response.json())
 
@@ -86,7 +91,8 @@ def sync_detailed(
     """A session's status, energy, cost and meter data
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
         charge_session_id (str): The chargeSessionId
 
     Raises:
@@ -118,7 +124,8 @@ def sync(
     """A session's status, energy, cost and meter data
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
         charge_session_id (str): The chargeSessionId
 
     Raises:
@@ -145,7 +152,8 @@ async def asyncio_detailed(
     """A session's status, energy, cost and meter data
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
         charge_session_id (str): The chargeSessionId
 
     Raises:
@@ -175,7 +183,8 @@ async def asyncio(
     """A session's status, energy, cost and meter data
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
         charge_session_id (str): The chargeSessionId
 
     Raises:

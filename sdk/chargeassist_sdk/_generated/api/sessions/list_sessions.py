@@ -111,6 +111,11 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
     if response.status_code == 500:
         response_500 = Problem.from_dict(response.json())
 
@@ -147,7 +152,8 @@ def sync_detailed(
     """Session history, newest first
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
         status (list[ListSessionsStatusType0Item] | None | Unset):
         from_ (None | str | Unset): Sessions requested at or after this time
         to (None | str | Unset): Sessions requested before this time
@@ -194,7 +200,8 @@ def sync(
     """Session history, newest first
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
         status (list[ListSessionsStatusType0Item] | None | Unset):
         from_ (None | str | Unset): Sessions requested at or after this time
         to (None | str | Unset): Sessions requested before this time
@@ -236,7 +243,8 @@ async def asyncio_detailed(
     """Session history, newest first
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
         status (list[ListSessionsStatusType0Item] | None | Unset):
         from_ (None | str | Unset): Sessions requested at or after this time
         to (None | str | Unset): Sessions requested before this time
@@ -281,7 +289,8 @@ async def asyncio(
     """Session history, newest first
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
         status (list[ListSessionsStatusType0Item] | None | Unset):
         from_ (None | str | Unset): Sessions requested at or after this time
         to (None | str | Unset): Sessions requested before this time

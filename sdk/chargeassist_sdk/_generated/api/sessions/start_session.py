@@ -75,6 +75,11 @@ def _parse_response(
 
         return response_422
 
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
     if response.status_code == 500:
         response_500 = Problem.from_dict(response.json())
 
@@ -118,7 +123,8 @@ def sync_detailed(
     `Idempotency-Key` the same key returns the same session.
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
         idempotency_key (None | str | Unset): Makes retries safe: a repeated key returns the
             session it created.
         body (StartSessionRequest):
@@ -160,7 +166,8 @@ def sync(
     `Idempotency-Key` the same key returns the same session.
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
         idempotency_key (None | str | Unset): Makes retries safe: a repeated key returns the
             session it created.
         body (StartSessionRequest):
@@ -197,7 +204,8 @@ async def asyncio_detailed(
     `Idempotency-Key` the same key returns the same session.
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
         idempotency_key (None | str | Unset): Makes retries safe: a repeated key returns the
             session it created.
         body (StartSessionRequest):
@@ -237,7 +245,8 @@ async def asyncio(
     `Idempotency-Key` the same key returns the same session.
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
         idempotency_key (None | str | Unset): Makes retries safe: a repeated key returns the
             session it created.
         body (StartSessionRequest):

@@ -51,6 +51,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
     if response.status_code == 500:
         response_500 = Problem.from_dict(response.json())
 
@@ -83,7 +88,8 @@ def sync_detailed(
     keep the connection alive every 15 s. The stream ends after a final status.
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
         charge_session_id (str):
 
     Raises:
@@ -118,7 +124,8 @@ def sync(
     keep the connection alive every 15 s. The stream ends after a final status.
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
         charge_session_id (str):
 
     Raises:
@@ -148,7 +155,8 @@ async def asyncio_detailed(
     keep the connection alive every 15 s. The stream ends after a final status.
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
         charge_session_id (str):
 
     Raises:
@@ -181,7 +189,8 @@ async def asyncio(
     keep the connection alive every 15 s. The stream ends after a final status.
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
         charge_session_id (str):
 
     Raises:

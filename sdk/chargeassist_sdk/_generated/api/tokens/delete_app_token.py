@@ -49,6 +49,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
     if response.status_code == 500:
         response_500 = Problem.from_dict(response.json())
 
@@ -77,7 +82,8 @@ def sync_detailed(
     """Delete an app token and its wallet
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -106,7 +112,8 @@ def sync(
     """Delete an app token and its wallet
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -130,7 +137,8 @@ async def asyncio_detailed(
     """Delete an app token and its wallet
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -157,7 +165,8 @@ async def asyncio(
     """Delete an app token and its wallet
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

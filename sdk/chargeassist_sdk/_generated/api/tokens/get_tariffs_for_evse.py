@@ -71,6 +71,11 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
     if response.status_code == 500:
         response_500 = Problem.from_dict(response.json())
 
@@ -104,7 +109,8 @@ def sync_detailed(
     """The tariff at an EVSE for each payment method in the wallet
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
         location_id (str):
         evse_uid (str):
         connector_id (None | str | Unset):
@@ -142,7 +148,8 @@ def sync(
     """The tariff at an EVSE for each payment method in the wallet
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
         location_id (str):
         evse_uid (str):
         connector_id (None | str | Unset):
@@ -175,7 +182,8 @@ async def asyncio_detailed(
     """The tariff at an EVSE for each payment method in the wallet
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
         location_id (str):
         evse_uid (str):
         connector_id (None | str | Unset):
@@ -211,7 +219,8 @@ async def asyncio(
     """The tariff at an EVSE for each payment method in the wallet
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
         location_id (str):
         evse_uid (str):
         connector_id (None | str | Unset):

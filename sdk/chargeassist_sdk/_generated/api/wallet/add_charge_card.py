@@ -72,6 +72,11 @@ def _parse_response(
 
         return response_409
 
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
     if response.status_code == 500:
         response_500 = Problem.from_dict(response.json())
 
@@ -103,7 +108,8 @@ def sync_detailed(
     """Add an RFID charge card (the same card again gives the same id)
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
         body (ChargeCardRequest):
 
     Raises:
@@ -135,7 +141,8 @@ def sync(
     """Add an RFID charge card (the same card again gives the same id)
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
         body (ChargeCardRequest):
 
     Raises:
@@ -162,7 +169,8 @@ async def asyncio_detailed(
     """Add an RFID charge card (the same card again gives the same id)
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
         body (ChargeCardRequest):
 
     Raises:
@@ -192,7 +200,8 @@ async def asyncio(
     """Add an RFID charge card (the same card again gives the same id)
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
         body (ChargeCardRequest):
 
     Raises:

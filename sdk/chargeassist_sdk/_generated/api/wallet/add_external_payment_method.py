@@ -67,6 +67,11 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
     if response.status_code == 500:
         response_500 = Problem.from_dict(response.json())
 
@@ -98,7 +103,8 @@ def sync_detailed(
     """Add an external payment reference (the same reference again gives the same id)
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
         body (ExternalPaymentMethodRequest):
 
     Raises:
@@ -130,7 +136,8 @@ def sync(
     """Add an external payment reference (the same reference again gives the same id)
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
         body (ExternalPaymentMethodRequest):
 
     Raises:
@@ -157,7 +164,8 @@ async def asyncio_detailed(
     """Add an external payment reference (the same reference again gives the same id)
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
         body (ExternalPaymentMethodRequest):
 
     Raises:
@@ -187,7 +195,8 @@ async def asyncio(
     """Add an external payment reference (the same reference again gives the same id)
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
         body (ExternalPaymentMethodRequest):
 
     Raises:

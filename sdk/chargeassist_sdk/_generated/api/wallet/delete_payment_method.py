@@ -51,6 +51,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
     if response.status_code == 500:
         response_500 = Problem.from_dict(response.json())
 
@@ -80,7 +85,8 @@ def sync_detailed(
     """Remove a payment method
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
         payment_method_id (str):
 
     Raises:
@@ -112,7 +118,8 @@ def sync(
     """Remove a payment method
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
         payment_method_id (str):
 
     Raises:
@@ -139,7 +146,8 @@ async def asyncio_detailed(
     """Remove a payment method
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
         payment_method_id (str):
 
     Raises:
@@ -169,7 +177,8 @@ async def asyncio(
     """Remove a payment method
 
     Args:
-        app_token (str): The app token: any opaque string
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
         payment_method_id (str):
 
     Raises:
