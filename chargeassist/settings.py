@@ -91,6 +91,21 @@ class Settings:
     ocpp_response_timeout_s: float = 30.0
     """How long the CSMS waits for a charge point to answer a command it sent (Reset, GetConfiguration...)."""
 
+    ocpp_auth_failures_per_address: int = 10
+    """Wrong OCPP passwords from one source address within ``ocpp_auth_failure_window_s``; past it, that
+    address's upgrades are refused with 429 before any password is hashed."""
+
+    ocpp_auth_failures_per_charge_point: int = 30
+    """Wrong passwords for one charge point id within the window (from any address); past it, only the
+    password already verified in this process gets in, the rest are refused with 429 before hashing."""
+
+    ocpp_auth_failure_window_s: int = 60
+    """The window, in seconds, over which failed OCPP password attempts are counted."""
+
+    ocpp_auth_checks_in_flight: int = 1
+    """Password hashes (scrypt) running at once for one charge point id; an attempt beyond it is answered
+    429 with a short ``Retry-After`` instead of waiting behind them."""
+
     remote_start_timeout_s: float = 30.0
     """A session whose RemoteStartTransaction the charge point has not answered within this many seconds
     ends in ``TIMEOUT``."""
@@ -194,6 +209,14 @@ class Settings:
             raise SettingsError("CHARGEASSIST_ACCESS_TOKEN_TTL_S: must be positive")
         if self.ocpp_heartbeat_interval_s <= 0:
             raise SettingsError("CHARGEASSIST_OCPP_HEARTBEAT_INTERVAL_S: must be positive")
+        for name in (
+            "ocpp_auth_failures_per_address",
+            "ocpp_auth_failures_per_charge_point",
+            "ocpp_auth_failure_window_s",
+            "ocpp_auth_checks_in_flight",
+        ):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{_PREFIX}{name.upper()}: must be positive")
         for name in (
             "ocpp_response_timeout_s",
             "remote_start_timeout_s",

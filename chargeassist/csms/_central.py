@@ -23,6 +23,7 @@ from litestar.types import Receive, Scope, Send
 from chargeassist.services import Services
 from chargeassist.settings import Settings
 
+from ._auth_throttle import AuthThrottle
 from ._connection import AsgiReceive, AsgiScope, AsgiSend, AsgiWebSocket
 from ._handler import CentralChargePoint
 from ._registry import ConnectionRegistry
@@ -45,6 +46,8 @@ class CentralSystem:
         self.settings = settings
         self.node_id = "node-" + secrets.token_hex(6)
         """This process, as recorded with the charge points it holds."""
+        self.auth_throttle = AuthThrottle(settings)
+        """Failed password attempts, counted before any is hashed."""
 
     def route_handler(self) -> ASGIRouteHandler:
         """The Litestar route of the endpoint."""
@@ -76,19 +79,65 @@ class CentralSystem:
         if SUBPROTOCOL not in scope.get("subprotocols", ()):
             await _deny(scope, send, 400, "subprotocol_not_supported", "offer the WebSocket subprotocol ocpp1.6")
             return
-        password = _basic_password(scope, charge_point_id)
-        known = await self.services.charge_points.authenticate(charge_point_id, password or "")
-        if known is None:
-            await _deny(scope, send, 404, "charge_point_not_found", "no such charge point")
-            return
-        if password is None or not known:
-            _log.warning("%s: refused, wrong or missing password", charge_point_id)
-            await _deny(
-                scope, send, 401, "unauthorized", "wrong or missing credentials", [(b"www-authenticate", _REALM)]
-            )
+        if not await self._authenticate(scope, send, charge_point_id):
             return
         await send({"type": "websocket.accept", "subprotocol": SUBPROTOCOL})
         await self._serve(charge_point_id, AsgiWebSocket(receive, send))
+
+    async def _authenticate(self, scope: AsgiScope, send: AsgiSend, charge_point_id: str) -> bool:
+        """Check the charge point's password, or answer the upgrade with 404, 401 or 429 and return False.
+
+        A password verified before gets in at once; every other is throttled before it is hashed."""
+        charge_points = self.services.charge_points
+        stored = await charge_points.password_hash(charge_point_id)
+        if stored is None:
+            _log.info("%s: refused, unknown charge point", charge_point_id)
+            await _deny(scope, send, 404, "charge_point_not_found", "no such charge point")
+            return False
+        password = _basic_password(scope, charge_point_id)
+        if password is None:
+            _log.info("%s: refused, no password", charge_point_id)
+            await self._unauthorized(scope, send)
+            return False
+        known = charge_points.recognised(charge_point_id, stored, password)
+        if known:
+            return True
+        client = scope.get("client")
+        address = str(client[0]) if client else None
+        retry_after = await self.auth_throttle.refused_for(charge_point_id, address)
+        if retry_after is None and known is None and not self.auth_throttle.begin_check(charge_point_id):
+            retry_after = self.auth_throttle.in_flight_retry_s
+        if retry_after is not None:
+            await _deny(
+                scope,
+                send,
+                429,
+                "too_many_attempts",
+                "too many password attempts; retry later",
+                [(b"retry-after", str(retry_after).encode())],
+            )
+            return False
+        if known is None:
+            try:
+                known = await charge_points.verify(charge_point_id, stored, password)
+            finally:
+                self.auth_throttle.end_check(charge_point_id)
+        if known:
+            return True
+        if await self.auth_throttle.failed(charge_point_id, address):
+            _log.warning(
+                "%s: refused, wrong password; the limit of failures is reached (from %s), further attempts are "
+                "refused with 429",
+                charge_point_id,
+                address,
+            )
+        else:
+            _log.warning("%s: refused, wrong password (from %s)", charge_point_id, address)
+        await self._unauthorized(scope, send)
+        return False
+
+    async def _unauthorized(self, scope: AsgiScope, send: AsgiSend) -> None:
+        await _deny(scope, send, 401, "unauthorized", "wrong or missing credentials", [(b"www-authenticate", _REALM)])
 
     async def _serve(self, charge_point_id: str, websocket: AsgiWebSocket) -> None:
         connection = CentralChargePoint(charge_point_id, websocket, self)
@@ -128,7 +177,13 @@ def _basic_password(scope: AsgiScope, charge_point_id: str) -> str | None:
     return password
 
 
-_TITLES = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 426: "Upgrade Required"}
+_TITLES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    426: "Upgrade Required",
+    429: "Too Many Requests",
+}
 _problem_encoder = msgspec.json.Encoder()
 
 

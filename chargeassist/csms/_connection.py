@@ -22,12 +22,14 @@ class ConnectionClosedError(ConnectionError):
 class AsgiWebSocket:
     """An accepted WebSocket: text frames in and out."""
 
-    __slots__ = ("_receive", "_send", "closed")
+    __slots__ = ("_close_sent", "_receive", "_send", "closed")
 
     def __init__(self, receive: AsgiReceive, send: AsgiSend) -> None:
         self._receive = receive
         self._send = send
         self.closed = False
+        # Closing from this end: nothing more may be sent, though what the peer sent is still read.
+        self._close_sent = False
 
     async def recv(self) -> str | bytes | None:
         """The next message, or None once the connection is closed."""
@@ -47,7 +49,7 @@ class AsgiWebSocket:
 
     async def send(self, text: str) -> None:
         """Send a text frame."""
-        if self.closed:
+        if self.closed or self._close_sent:
             raise ConnectionClosedError("the WebSocket is closed")
         try:
             await self._send({"type": "websocket.send", "text": text})
@@ -57,8 +59,9 @@ class AsgiWebSocket:
 
     async def close(self, code: int = 1000, reason: str = "") -> None:
         """Close the connection; the reader sees it end."""
-        if self.closed:
+        if self.closed or self._close_sent:
             return
+        self._close_sent = True
         try:
             await self._send({"type": "websocket.close", "code": code, "reason": reason})
         except (OSError, RuntimeError):

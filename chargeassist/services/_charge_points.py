@@ -228,14 +228,30 @@ class ChargePointService:
     async def authenticate(self, charge_point_id: str, password: str) -> bool | None:
         """Like :meth:`check_password`, for the CSMS: scrypt runs in a thread, and a password verified once
         against the stored hash is recognised again without it until the hash changes."""
-        async with self._db.read() as session:
-            stored = await session.scalar(select(ChargePoint.password_hash).where(ChargePoint.id == charge_point_id))
+        stored = await self.password_hash(charge_point_id)
         if stored is None:
             return None
-        digest = hmac.new(self._verify_key, password.encode(), hashlib.sha256).digest()
+        known = self.recognised(charge_point_id, stored, password)
+        return known if known is not None else await self.verify(charge_point_id, stored, password)
+
+    async def password_hash(self, charge_point_id: str) -> str | None:
+        """The stored password hash of a charge point; None when it is unknown."""
+        async with self._db.read() as session:
+            stored: str | None = await session.scalar(
+                select(ChargePoint.password_hash).where(ChargePoint.id == charge_point_id)
+            )
+        return stored
+
+    def recognised(self, charge_point_id: str, stored: str, password: str) -> bool | None:
+        """Whether the password is the one verified before against ``stored`` (no scrypt); None when no
+        verification of this hash is remembered, so only :meth:`verify` can tell."""
         cached = self._verified.get(charge_point_id)
-        if cached is not None and cached[0] == stored:
-            return hmac.compare_digest(cached[1], digest)
+        if cached is None or cached[0] != stored:
+            return None
+        return hmac.compare_digest(cached[1], self._digest(password))
+
+    async def verify(self, charge_point_id: str, stored: str, password: str) -> bool:
+        """Check the password against ``stored`` with scrypt (in a thread of its own); remembered if right."""
         if self._scrypt_threads is None:
             self._scrypt_threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="scrypt")
         valid = await asyncio.get_running_loop().run_in_executor(
@@ -244,8 +260,11 @@ class ChargePointService:
         if valid:
             if len(self._verified) >= 200_000:
                 self._verified.clear()
-            self._verified[charge_point_id] = (stored, digest)
+            self._verified[charge_point_id] = (stored, self._digest(password))
         return valid
+
+    def _digest(self, password: str) -> bytes:
+        return hmac.new(self._verify_key, password.encode(), hashlib.sha256).digest()
 
     def close(self) -> None:
         """Let the password-checking threads go."""
