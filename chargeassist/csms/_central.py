@@ -50,10 +50,17 @@ class CentralSystem:
         """Failed password attempts, counted before any is hashed."""
 
     def route_handler(self) -> ASGIRouteHandler:
-        """The Litestar route of the endpoint."""
+        """The Litestar route of the endpoint: ``/ocpp/{chargePointId}``.
 
-        @asgi("/ocpp/{charge_point_id:str}", name="ocpp", copy_scope=False)
+        Mounted at ``/ocpp`` with the id read from the rest of the path, because Litestar, routing a plain
+        HTTP request to an ASGI handler whose path has parameters, looks them up under the request's method
+        and fails with a 500; mounted, the request reaches :meth:`__call__`, which answers it 426."""
+
+        @asgi("/ocpp", name="ocpp", is_mount=True, copy_scope=False)
         async def ocpp_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
+            rest = str(scope.get("path", ""))
+            scope["path_params"] = {"charge_point_id": rest.strip("/")}
+            scope["path"] = "/ocpp" + rest.rstrip("/")
             await self(cast("AsgiScope", scope), cast("AsgiReceive", receive), cast("AsgiSend", send))
 
         return ocpp_endpoint
@@ -74,9 +81,11 @@ class CentralSystem:
             return
         charge_point_id = str(scope.get("path_params", {}).get("charge_point_id", ""))
         if not _CHARGE_POINT_ID.fullmatch(charge_point_id):
+            _log.info("refused an upgrade for %r: not a charge point id", charge_point_id[:64])
             await _deny(scope, send, 404, "charge_point_not_found", "no such charge point")
             return
         if SUBPROTOCOL not in scope.get("subprotocols", ()):
+            _log.info("%s: refused, no ocpp1.6 among the subprotocols offered", charge_point_id)
             await _deny(scope, send, 400, "subprotocol_not_supported", "offer the WebSocket subprotocol ocpp1.6")
             return
         if not await self._authenticate(scope, send, charge_point_id):
