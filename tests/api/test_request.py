@@ -191,3 +191,9 @@ async def test_infinite_min_kw_is_400(client: Client, partner_key: str) -> None:
     )
     body = assert_problem(response, 400, "validation_failed")
     assert error_fields(body) == ["minKw"]
+
+
+async def test_null_is_text_for_a_string_parameter(client: Client, partner_key: str) -> None:
+    await register_token(client, partner_key, "driver-1")
+    response = await client.get("/v1/tokens/driver-1/sessions?paymentMethodId=null", headers=bearer(partner_key))
+    assert response.status_code == 200, response.text

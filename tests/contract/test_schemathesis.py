@@ -92,6 +92,9 @@ def _operation_config(operation_id: str, statuses: list[str]) -> dict[str, Any]:
 CONFIG = schemathesis.Config.from_dict(
     {
         "request-timeout": 30,
+        # The API refuses NUL in every string with a 400 naming it (PostgreSQL cannot store it; README, Request
+        # content), a rule the document's string schemas do not spell out on each field.
+        "generation": {"allow-x00": False},
         "checks": {"positive_data_acceptance": {"expected-statuses": POSITIVE_DATA_STATUSES}},
         "operations": [
             _operation_config(operation_id, statuses) for operation_id, statuses in DOCUMENTED_REFUSALS.items()

@@ -23,6 +23,7 @@ from chargeassist.services import (
 
 from .._auth import Principal, principal_of
 from .._errors import ApiError, problem_responses
+from .._request import refuse_null
 from .._wire import PrincipalDep, ServicesDep
 from .schemas import BoundingBoxPage, NearbyPage
 
@@ -44,6 +45,7 @@ Longitude = Annotated[float, Parameter(ge=-180, le=180)]
 
 
 def _filters(
+    request: Request[Any, Any, Any],
     is_available: bool | None,
     power_type: str | None,
     connector_types: list[str] | None,
@@ -51,6 +53,7 @@ def _filters(
     max_kw: float | None,
     country: str | None,
 ) -> SearchFilters:
+    refuse_null(request, "isAvailable", "powerType", "minKw", "maxKw")
     if (
         is_available is None
         and power_type is None
@@ -138,7 +141,7 @@ class LocationController(Controller):
             raise ApiError.bad_field("bottomLeftLat", "must be below topRightLat (the box is empty or inverted)")
         if bottom_left_lng >= top_right_lng:
             raise ApiError.bad_field("bottomLeftLng", "must be west of topRightLng (the box is empty or inverted)")
-        filters = _filters(is_available, power_type, connector_types, min_kw, max_kw, country)
+        filters = _filters(request, is_available, power_type, connector_types, min_kw, max_kw, country)
         # The hot path of the API: services and caller come straight off the request, since resolving
         # them as dependencies costs about as much as the search itself.
         services: Services = request.app.state.services
@@ -196,6 +199,7 @@ class LocationController(Controller):
     )
     async def nearby(
         self,
+        request: Request[Principal, Any, State],
         services: ServicesDep,
         principal: PrincipalDep,
         latitude: Annotated[float, QueryParameter(name="latitude", ge=-90, le=90)],
@@ -208,7 +212,7 @@ class LocationController(Controller):
         max_kw: Annotated[float | None, QueryParameter(name="maxKw", ge=0, le=MAX_KW, schema_extra=_KW_BOUNDS)] = None,
         country: Annotated[str | None, QueryParameter(name="country", max_length=3, schema_extra=_ALPHA_3)] = None,
     ) -> Response[NearbyPage]:
-        filters = _filters(is_available, power_type, connector_types, min_kw, max_kw, country)
+        filters = _filters(request, is_available, power_type, connector_types, min_kw, max_kw, country)
         if payment_method_id is not None:
             if principal.app_token is None:
                 raise ApiError.bad_field(
