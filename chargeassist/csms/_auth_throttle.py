@@ -25,6 +25,7 @@ from chargeassist.settings import Settings
 __all__ = ["AuthThrottle"]
 
 _IN_FLIGHT_RETRY_S = 1
+_SWEEP_EVERY = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +40,13 @@ class AuthThrottle:
     """Counts failed password attempts and bounds the checks in flight; see the module's description."""
 
     def __init__(self, settings: Settings, store: Store | None = None) -> None:
-        self._store = store or MemoryStore()
+        # A memory store forgets an expired count only when it is read again; one of our own is swept now
+        # and then, so counts of addresses never seen again do not pile up. (Redis expires keys itself.)
+        self._memory: MemoryStore | None = None
+        if store is None:
+            store = self._memory = MemoryStore()
+        self._store = store
+        self._writes = 0
         self._limits = _Limits(
             per_address=settings.ocpp_auth_failures_per_address,
             per_charge_point=settings.ocpp_auth_failures_per_charge_point,
@@ -64,6 +71,9 @@ class AuthThrottle:
             remaining = await self._store.expires_in(key) if count > 1 else None
             await self._store.set(key, str(count), expires_in=remaining or self._limits.window_s)
             reached = reached or count == limit
+        self._writes += 1
+        if self._memory is not None and self._writes % _SWEEP_EVERY == 0:
+            await self._memory.delete_expired()
         return reached
 
     def begin_check(self, charge_point_id: str) -> bool:

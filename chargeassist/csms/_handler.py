@@ -375,6 +375,11 @@ class CentralChargePoint:
             await validate_payload(result, "1.6")
         except OCPPError as exc:
             return CommandOutcome(status="call_error", error_code=exc.code, error_description=exc.description)
+        except RecursionError:
+            # jsonschema walks nested JSON recursively; what the decoder took can still be too deep for it.
+            return CommandOutcome(
+                status="call_error", error_code="FormationViolation", error_description="answer nested too deeply"
+            )
         return CommandOutcome(status="answered", payload=cast("dict[str, Any]", answer.payload))
 
     async def _call(self, unique_id: str, action: str, payload: dict[str, Any]) -> Frame:

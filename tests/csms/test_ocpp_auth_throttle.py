@@ -14,6 +14,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 from websockets.typing import Subprotocol
 
+from chargeassist.csms._auth_throttle import AuthThrottle
 from tests.conftest import make_settings
 from tests.csms._live import PASSWORD, LiveServer, live_server, seed
 
@@ -135,3 +136,14 @@ async def test_unknown_charge_point_stays_404_past_the_limits(live: LiveServer) 
     for n in range(10):
         await _upgrade(live, f"guess-{n}")
     assert await _upgrade(live, PASSWORD, charge_point_id="CP-NOBODY") == 404
+
+
+async def test_counts_of_addresses_not_seen_again_are_swept(sqlite_url: str) -> None:
+    throttle = AuthThrottle(make_settings(sqlite_url, ocpp_auth_failure_window_s=1))
+    for n in range(1_000):
+        await throttle.failed("CP-E2E-1", f"10.0.{n // 256}.{n % 256}")
+    await asyncio.sleep(1.1)
+    for n in range(1_000):
+        await throttle.failed("CP-E2E-1", f"10.1.{n // 256}.{n % 256}")
+    assert throttle._memory is not None
+    assert len(throttle._memory._store) <= 1_001
