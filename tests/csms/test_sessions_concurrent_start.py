@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+from datetime import UTC, datetime
 
 import httpx
 from sqlalchemy import func, select
@@ -11,9 +13,10 @@ from sqlalchemy import func, select
 from chargeassist.domain.sessions import ACTIVE_STATUSES
 from chargeassist.store import ChargeSession
 from chargeassist.store._models import ACTIVE_SESSION
-from tests.csms._live import LiveServer, driver_with_card, start_session
+from tests.csms._live import LiveServer, driver_with_card, start_session, wait_status
 
 STARTS = 20
+CARD_TAG = "NLTSTC000000017"  # driver-1's card, as its RFID reports it
 
 
 async def _active(live: LiveServer) -> int:
@@ -60,3 +63,19 @@ async def test_starts_of_different_drivers_at_once_give_one_session(live: LiveSe
 def test_the_store_index_covers_the_active_statuses() -> None:
     quoted = {part.strip(" '") for part in str(ACTIVE_SESSION).split("(", 1)[1].rstrip(")").split(",")}
     assert quoted == ACTIVE_STATUSES
+
+
+async def test_a_swipe_on_a_connector_an_app_start_waits_for_is_refused(live: LiveServer) -> None:
+    station = live.station(remote_start_waits_for_plug=True)
+    await station.start()
+    await station.wait_booted()
+    method_id = await driver_with_card(live)
+    response = await start_session(live, method_id)
+    session_id = response.json()["chargeSessionId"]
+    await wait_status(live, session_id, "STARTING")
+    start = {"connectorId": 1, "idTag": CARD_TAG, "meterStart": 0, "timestamp": datetime.now(UTC).isoformat()}
+    answer = json.loads(await station.send_raw(json.dumps([2, "swipe", "StartTransaction", start])) or "null")
+    assert answer[2]["idTagInfo"]["status"] == "Invalid"
+    async with live.services.db.read() as session:
+        sessions = (await session.execute(select(ChargeSession.id, ChargeSession.status))).all()
+    assert [tuple(row) for row in sessions] == [(session_id, "STARTING")]
