@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -15,6 +19,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from chargeassist.store import Base, alembic_config, upgrade
+from tests.conftest import POSTGRES_HOST, POSTGRES_PORT, require_service
 
 TABLES = {
     "app_tokens",
@@ -112,3 +117,63 @@ def test_downgrade_to_base_and_back_on_a_fresh_store(tmp_path: Path) -> None:
     upgrade(url)
     assert _inspect(url, _differences) == []
     assert _inspect(url, _schema)["counters"] == [("locations", 0)]
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A store with no schema at all, on each store."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
+        return
+    require_service("PostgreSQL", POSTGRES_HOST, POSTGRES_PORT)
+    import asyncpg  # type: ignore[import-untyped]
+
+    name = f"chargeassist_migrate_{secrets.token_hex(4)}"
+
+    async def admin(sql: str) -> None:
+        connection = await asyncpg.connect(host=POSTGRES_HOST, port=POSTGRES_PORT, user="postgres", database="test")
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    yield f"postgresql+asyncpg://postgres@{POSTGRES_HOST}:{POSTGRES_PORT}/{name}"
+    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def test_upgrade_ends_all_but_the_newest_of_several_active_sessions_on_one_evse(empty_store_url: str) -> None:
+    # Stores from before the one-active-session index can hold such duplicates; the index must still build.
+    upgrade(empty_store_url, "0002")
+
+    def seed(connection: Connection) -> None:
+        connection.execute(
+            text(
+                "INSERT INTO partners (id, name, is_operator, api_key_hash, created_at) "
+                "VALUES ('p', 'P', false, 'h', :t)"
+            ),
+            {"t": datetime.now(UTC)},
+        )
+        connection.execute(
+            text("INSERT INTO app_tokens (pk, partner_id, app_token, created_at) VALUES (1, 'p', 'driver', :t)"),
+            {"t": datetime.now(UTC)},
+        )
+        for pk, status in ((1, "CHARGING"), (2, "CHARGING"), (3, "CDR_AVAILABLE")):
+            connection.execute(
+                text(
+                    "INSERT INTO charge_sessions (pk, id, partner_id, app_token_pk, start_kind, location_id, evse_uid, "
+                    "evse_pk, connector_id, charge_point_id, ocpp_connector_id, id_tag, status, requested_at, "
+                    "updated_at) VALUES (:pk, :id, 'p', 1, 'APP', 'l', 'E', 7, '1', 'CP', 1, 'T', :status, :t, :t)"
+                ),
+                {"pk": pk, "id": f"cs_{pk}", "status": status, "t": datetime.now(UTC)},
+            )
+        connection.commit()
+
+    _inspect(empty_store_url, seed)
+    upgrade(empty_store_url)
+
+    def statuses(connection: Connection) -> list[tuple[str, str]]:
+        rows = connection.execute(text("SELECT id, status FROM charge_sessions ORDER BY pk")).all()
+        return [(row[0], row[1]) for row in rows]
+
+    assert _inspect(empty_store_url, statuses) == [("cs_1", "ERROR"), ("cs_2", "CHARGING"), ("cs_3", "CDR_AVAILABLE")]
