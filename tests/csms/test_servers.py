@@ -119,3 +119,12 @@ async def test_registered_charge_point_boots(charge_point: str) -> None:
         assert station.subprotocol == "ocpp1.6"
     finally:
         await station.stop()
+
+
+async def test_plain_http_request_is_426_problem_json(served: tuple[str, str]) -> None:
+    base, _ = served
+    async with httpx.AsyncClient() as http:
+        response = await http.get(f"{base}/ocpp/CP-SERVED-1")
+    assert response.status_code == 426
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "websocket_required"
