@@ -279,7 +279,12 @@ def problem_responses(
     """OpenAPI responses declaring problem+json for the given statuses plus ``base``; ``created`` documents a
     201 with that body for PUTs that answer 200 when the resource already existed."""
     wanted = sorted({*base, *statuses})
-    extra = {201: ResponseSpec(data_container=created, description="Created")} if created is not None else {}
+    # No generated examples: they are drawn at random, so the document would change with what ran before it.
+    extra = (
+        {201: ResponseSpec(data_container=created, description="Created", generate_examples=False)}
+        if created is not None
+        else {}
+    )
     return extra | {
         status: ResponseSpec(
             data_container=Problem,
