@@ -128,12 +128,15 @@ class CentralSystem:
             return False
         if known is None:
             try:
-                known = await charge_points.verify(charge_point_id, stored, password)
+                if await charge_points.verify(charge_point_id, stored, password):
+                    return True
+                # Counted before the slot is given back, so the next attempt sees this failure.
+                limit_reached = await self.auth_throttle.failed(charge_point_id, address)
             finally:
                 self.auth_throttle.end_check(charge_point_id)
-        if known:
-            return True
-        if await self.auth_throttle.failed(charge_point_id, address):
+        else:
+            limit_reached = await self.auth_throttle.failed(charge_point_id, address)
+        if limit_reached:
             _log.warning(
                 "%s: refused, wrong password; the limit of failures is reached (from %s), further attempts are "
                 "refused with 429",
