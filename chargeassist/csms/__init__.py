@@ -6,6 +6,7 @@ from ._central import SUBPROTOCOL, CentralSystem
 from ._connection import AsgiWebSocket, ConnectionClosedError
 from ._handler import CentralChargePoint
 from ._registry import ConnectionRegistry
+from ._uvicorn import QuietRefusalWebSocketProtocol
 
 __all__ = [
     "SUBPROTOCOL",
@@ -15,4 +16,5 @@ __all__ = [
     "ConnectionClosedError",
     "ConnectionRegistry",
     "InProcessCommandBus",
+    "QuietRefusalWebSocketProtocol",
 ]

@@ -1,4 +1,4 @@
-"""A WebSocket over raw ASGI messages: what ``ocpp.ChargePoint`` needs (``recv``/``send``) and no more.
+"""A WebSocket over raw ASGI messages: what a connection's handler needs (``recv``/``send``) and no more.
 
 Small on purpose: one of these per connected charge point, and a process holds thousands.
 """
