@@ -67,6 +67,8 @@ def serve(host: str, port: int, demo: bool, server: str, workers: int) -> None:
     if server == "uvicorn":
         import uvicorn
 
+        from chargeassist.csms import QuietRefusalWebSocketProtocol
+
         uvicorn.run(
             "chargeassist.app:app_from_env",
             factory=True,
@@ -79,6 +81,8 @@ def serve(host: str, port: int, demo: bool, server: str, workers: int) -> None:
             # OCPP frames are small JSON: compressing them saves little, and each connection's zlib state
             # was about half of what a connected charge point cost in memory.
             ws_per_message_deflate=False,
+            # websockets-sansio, without its ERROR line after every upgrade the central system refuses.
+            ws=QuietRefusalWebSocketProtocol,
             # httptools, with the request head bounded and head and body read deadlines.
             **limits.uvicorn_options(),
         )

@@ -12,6 +12,7 @@ from typing import Any
 import uvicorn
 
 from chargeassist.app import create_app
+from chargeassist.csms import QuietRefusalWebSocketProtocol
 from chargeassist.store import upgrade
 from tests.conftest import make_settings
 
@@ -34,7 +35,7 @@ def live_server(database_url: str, *, start_timeout_s: float = 60.0, **overrides
     settings = {"demo": True, "demo_ocpp_url": f"ws://127.0.0.1:{port}/ocpp"} | overrides
     app = create_app(make_settings(database_url, **settings))
     config = uvicorn.Config(
-        app, log_level="warning", access_log=False, lifespan="on", loop="asyncio", ws="websockets-sansio"
+        app, log_level="warning", access_log=False, lifespan="on", loop="asyncio", ws=QuietRefusalWebSocketProtocol
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, name="live-server", daemon=True)

@@ -13,6 +13,7 @@ import httpx
 import uvicorn
 
 from chargeassist.app import create_app
+from chargeassist.csms import QuietRefusalWebSocketProtocol
 from chargeassist.services import Services
 from chargeassist.settings import Settings
 from chargeassist.simulator import SimulatedStation, StationConfig
@@ -81,7 +82,13 @@ async def live_server(settings: Settings) -> AsyncIterator[LiveServer]:
     """Serve the app over real sockets until the block ends, then stop the stations and the server."""
     app = create_app(settings)
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=0, ws="websockets-sansio", lifespan="on", log_level="warning", access_log=False
+        app,
+        host="127.0.0.1",
+        port=0,
+        ws=QuietRefusalWebSocketProtocol,
+        lifespan="on",
+        log_level="warning",
+        access_log=False,
     )
     server = uvicorn.Server(config)
     serving = asyncio.create_task(server.serve())
