@@ -118,6 +118,12 @@ class Settings:
     """How often each process looks for sessions whose deadline passed and finished sessions not yet priced,
     so timeouts and receipts survive a restart."""
 
+    session_lost_grace_s: float = 60.0
+    """A session whose transaction the charge point no longer has (it reports the connector free, starts
+    another transaction there, or rejects the stop with the connector free) ends at its last stored reading
+    and is priced after this many seconds, unless the charge point's own StopTransaction (queued while it was
+    offline) arrives first and replaces the estimate."""
+
     demo_ocpp_url: str = ""
     """WebSocket base URL (``ws://HOST:PORT/ocpp``) the demo charge points connect to in demo mode; empty:
     the address ``chargeassist serve`` listens on (it sets this variable), else ``ws://127.0.0.1:8000/ocpp``."""
@@ -222,6 +228,7 @@ class Settings:
             "remote_start_timeout_s",
             "start_transaction_timeout_s",
             "session_sweep_interval_s",
+            "session_lost_grace_s",
         ):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{_PREFIX}{name.upper()}: must be positive")

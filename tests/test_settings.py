@@ -79,6 +79,7 @@ def test_every_field_has_its_variable() -> None:
         "remote_start_timeout_s": "10",
         "start_transaction_timeout_s": "20",
         "session_sweep_interval_s": "0.5",
+        "session_lost_grace_s": "30",
         "demo_ocpp_url": "ws://127.0.0.1:9000/ocpp",
         "http_max_header_bytes": "32768",
         "http_header_timeout_s": "5",

@@ -88,9 +88,6 @@ _POLL_WHILE_CHARGING = timedelta(seconds=10)
 _MAX_DATA_POINTS = 500
 # Connector statuses in which OCPP 1.6 has no transaction running on the connector (Finishing: it stopped).
 _NO_TRANSACTION = frozenset({"Available", "Preparing", "Reserved", "Finishing"})
-# A charge point back from an outage sends its boot, its connectors' statuses, then what it queued while
-# offline: a StopTransaction it kept arrives within moments of the status that made its transaction look lost.
-_LOST_GRACE = timedelta(seconds=60)
 _KWH = Decimal(1000)
 # Meter readings are kept as decimal text in String(40) columns; a register of 10^15 Wh is a petawatt-hour.
 _MEASURED_TEXT = 40
@@ -227,7 +224,10 @@ class SessionService:
         self._sweeper: asyncio.Task[None] | None = None
         # Which charge point each transaction belongs to: checked once, then remembered (bounded).
         self._owners: dict[int, str] = {}
-        self.lost_grace = _LOST_GRACE
+        # A charge point back from an outage sends its boot, its connectors' statuses, then what it queued while
+        # offline: a StopTransaction it kept arrives within moments of the status that made its transaction
+        # look lost, so a lost transaction is priced only after a grace period.
+        self.lost_grace = timedelta(seconds=settings.session_lost_grace_s)
         """How long a session whose transaction the charge point lost waits for a late StopTransaction
         before it is priced from the readings the store has."""
 

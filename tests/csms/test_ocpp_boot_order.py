@@ -46,6 +46,26 @@ async def test_calls_before_a_boot_notification_are_taken_and_counted(live_sqlit
         assert (connection.booted, connection.calls_before_boot) == (True, 1)
 
 
+async def test_the_operator_sees_a_charge_point_that_never_booted(live_sqlite: LiveServer) -> None:
+    path = "/v1/operator/charge-points/CP-E2E-1"
+    async with connect(
+        f"{live_sqlite.ocpp_url}/CP-E2E-1",
+        subprotocols=[Subprotocol("ocpp1.6")],
+        additional_headers=_basic("CP-E2E-1", PASSWORD),
+        proxy=None,
+    ) as websocket:
+        await websocket.send(json.dumps([2, "h-1", "Heartbeat", {}]))
+        await websocket.recv()
+        seen = (await live_sqlite.call("GET", path, live_sqlite.operator_key)).json()
+        assert (seen["bootTime"], seen["neverBooted"]) == (None, True)
+        boot = {"chargePointVendor": "Acme", "chargePointModel": "X"}
+        await websocket.send(json.dumps([2, "b-1", "BootNotification", boot]))
+        await websocket.recv()
+        seen = (await live_sqlite.call("GET", path, live_sqlite.operator_key)).json()
+        assert seen["bootTime"] is not None
+        assert seen["neverBooted"] is False
+
+
 @pytest.mark.parametrize("method", ["GET", "POST", "HEAD"])
 async def test_plain_http_request_is_426_problem_json(live_sqlite: LiveServer, method: str) -> None:
     response = await live_sqlite.http.request(method, f"{live_sqlite.base_url}/ocpp/CP-E2E-1")

@@ -102,6 +102,9 @@ class ChargePointStateResponse(msgspec.Struct, kw_only=True, rename="camel"):
     firmware_status: str | None
     diagnostics_status: str | None
     connectors: list[ConnectorStateResponse]
+    never_booted: bool = False
+    """It has connected but no BootNotification of it was ever accepted. OCPP 1.6 lets a charge point send
+    other messages first, and they are served; one that never boots is most likely misconfigured."""
 
 
 def _state(view: ChargePointView) -> ChargePointStateResponse:
@@ -132,6 +135,7 @@ def _state(view: ChargePointView) -> ChargePointStateResponse:
             )
             for c in view.connectors
         ],
+        never_booted=view.booted_at is None and view.connected_at is not None,
     )
 
 

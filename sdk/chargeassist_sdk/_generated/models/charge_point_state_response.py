@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.connector_state_response import ConnectorStateResponse
 
@@ -32,6 +34,7 @@ class ChargePointStateResponse:
         model (None | str):
         serial_number (None | str):
         vendor (None | str):
+        never_booted (bool | Unset):  Default: False.
     """
 
     boot_time: datetime.datetime | None
@@ -48,6 +51,7 @@ class ChargePointStateResponse:
     model: None | str
     serial_number: None | str
     vendor: None | str
+    never_booted: bool | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -104,6 +108,8 @@ class ChargePointStateResponse:
         vendor: None | str
         vendor = self.vendor
 
+        never_booted = self.never_booted
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -124,6 +130,8 @@ class ChargePointStateResponse:
                 "vendor": vendor,
             }
         )
+        if never_booted is not UNSET:
+            field_dict["neverBooted"] = never_booted
 
         return field_dict
 
@@ -248,6 +256,8 @@ class ChargePointStateResponse:
 
         vendor = _parse_vendor(d.pop("vendor"))
 
+        never_booted = d.pop("neverBooted", UNSET)
+
         charge_point_state_response = cls(
             boot_time=boot_time,
             connected=connected,
@@ -263,6 +273,7 @@ class ChargePointStateResponse:
             model=model,
             serial_number=serial_number,
             vendor=vendor,
+            never_booted=never_booted,
         )
 
         charge_point_state_response.additional_properties = d
