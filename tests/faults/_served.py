@@ -81,6 +81,8 @@ class Served:
             "CHARGEASSIST_DATABASE_URL": self.database_url,
             "CHARGEASSIST_LOG_LEVEL": "WARNING",
             "CHARGEASSIST_SESSION_SWEEP_INTERVAL_S": "0.2",
+            # A session whose transaction the charger lost is priced this soon (60 s in production).
+            "CHARGEASSIST_SESSION_LOST_GRACE_S": "1",
             "CHARGEASSIST_OCPP_RESPONSE_TIMEOUT_S": "5",
         }
 
