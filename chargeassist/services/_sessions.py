@@ -527,11 +527,11 @@ class SessionService:
         """Whether an RFID card may charge at this charge point, and the card and its partner when it may.
 
         Until cards are verified by their issuer, anyone may type a card number into a wallet, so a number
-        proves nothing about whose card is swiped. A swipe belongs to a wallet only when exactly one wallet
-        that may charge here holds the card: a card held by wallets of several partners charges on none
-        (the charge point is answered Invalid), so a partner that registers someone else's card number learns
-        nothing of that card's sessions. A closed-loop location takes only its partners' cards, so there the
-        other partners' wallets do not count.
+        proves nothing about whose card is swiped. So a swipe belongs to a wallet only at a closed-loop
+        location, whose listed partners issue the cards their drivers carry there, and only when exactly one
+        wallet of those partners holds the card: a card held by wallets of several of them charges on none.
+        At a public location a swipe charges on no wallet (the charge point is answered Invalid), so a partner
+        that registers someone else's card number learns nothing of that card's sessions.
         """
         async with self._db.read() as session:
             holders = (
@@ -553,6 +553,11 @@ class SessionService:
                 )
             ).all()
         closed = [set(msgspec.json.decode(allowed)) for restricted, allowed in places if restricted]
+        if not closed:
+            _log.info(
+                "%s: card %s swiped at a public location: no card is verified to charge on", charge_point_id, id_tag
+            )
+            return "Invalid", None
         welcome = [(card, partner) for card, partner in holders if all(partner in allowed for allowed in closed)]
         if not welcome:
             return "Invalid", None

@@ -139,6 +139,14 @@ async def seed(live: LiveServer, *, charge_point_id: str = "CP-E2E-1", restricte
     assert response.status_code in (200, 201), response.text
 
 
+async def close_to_our_partner(live: LiveServer, *also: str) -> None:
+    """Restrict the site to the test partner (and ``also``): RFID swipes charge on a wallet only at a
+    closed-loop location until cards are verified."""
+    ours = await live.services.partners.authenticate(live.partner_key)
+    assert ours is not None
+    await seed(live, restricted_to=[ours.partner_id, *also])
+
+
 async def driver_with_card(live: LiveServer, app_token: str = "driver-1", card: str = "NL-TST-C00000001-7") -> str:
     """Register an app token with a charge card in its wallet; returns the card's payment method id."""
     response = await live.call("PUT", f"/v1/tokens/{app_token}")

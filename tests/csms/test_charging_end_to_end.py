@@ -12,7 +12,15 @@ import pytest
 
 from chargeassist.domain.tariffs import MeterSample, decode_tariff, price_session
 from chargeassist.simulator import AuthorizationRejected, BatteryModel, SimulatedStation
-from tests.csms._live import TARIFF, LiveServer, driver_with_card, seed, start_session, wait_status
+from tests.csms._live import (
+    TARIFF,
+    LiveServer,
+    close_to_our_partner,
+    driver_with_card,
+    seed,
+    start_session,
+    wait_status,
+)
 
 
 def _time(text: str) -> datetime:
@@ -125,6 +133,7 @@ async def test_stop_at_the_charger_ends_the_session_like_a_stop_from_the_app(liv
 
 
 async def test_rfid_card_starts_a_session_at_the_charger(live: LiveServer) -> None:
+    await close_to_our_partner(live)
     station = live.station()
     await station.start()
     await station.wait_booted()
@@ -139,6 +148,7 @@ async def test_rfid_card_starts_a_session_at_the_charger(live: LiveServer) -> No
 
 
 async def test_rfid_session_stopped_with_the_card_is_priced(live: LiveServer) -> None:
+    await close_to_our_partner(live)
     station = live.station()
     await station.start()
     await station.wait_booted()
@@ -251,9 +261,7 @@ async def test_card_is_refused_at_a_location_closed_to_its_partner(live: LiveSer
 
 
 async def test_card_of_a_listed_partner_is_accepted_at_a_closed_location(live: LiveServer) -> None:
-    ours = await live.services.partners.authenticate(live.partner_key)
-    assert ours is not None
-    await seed(live, restricted_to=[ours.partner_id])
+    await close_to_our_partner(live)
     station = live.station()
     await station.start()
     await station.wait_booted()

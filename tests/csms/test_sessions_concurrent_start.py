@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from chargeassist.domain.sessions import ACTIVE_STATUSES
 from chargeassist.store import ChargeSession
 from chargeassist.store._models import ACTIVE_SESSION
-from tests.csms._live import LiveServer, driver_with_card, start_session, wait_status
+from tests.csms._live import LiveServer, close_to_our_partner, driver_with_card, start_session, wait_status
 
 STARTS = 20
 CARD_TAG = "NLTSTC000000017"  # driver-1's card, as its RFID reports it
@@ -66,6 +66,7 @@ def test_the_store_index_covers_the_active_statuses() -> None:
 
 
 async def test_a_swipe_on_a_connector_an_app_start_waits_for_is_refused(live: LiveServer) -> None:
+    await close_to_our_partner(live)  # where the card would charge on its wallet, were the connector free
     station = live.station(remote_start_waits_for_plug=True)
     await station.start()
     await station.wait_booted()

@@ -15,7 +15,7 @@ from chargeassist.domain.sessions import MeterReading, pricing_samples
 from chargeassist.domain.tariffs import decode_tariff, price_session
 from chargeassist.simulator import SimulatedStation
 from chargeassist.store import ChargeSession, OcppTransaction
-from tests.csms._live import TARIFF, LiveServer, driver_with_card, start_session, wait_status
+from tests.csms._live import TARIFF, LiveServer, close_to_our_partner, driver_with_card, start_session, wait_status
 from tests.csms.test_charging_end_to_end import _expected_cost
 
 ENERGY = "Energy.Active.Import.Register"
@@ -159,6 +159,7 @@ async def test_readings_after_the_stop_do_not_change_the_finished_session(live: 
 
 
 async def test_a_new_start_on_a_busy_connector_ends_the_stale_transaction(live: LiveServer) -> None:
+    await close_to_our_partner(live)  # where a card charges on its wallet
     station = live.station(meter_interval_s=60.0)
     session_id = await _charging(live, station)
     card_tag = "NLTSTC000000017"  # driver-1's card, as its RFID reports it
