@@ -22,6 +22,7 @@ import pytest
 from websockets.sync.client import connect
 from websockets.typing import Subprotocol
 
+from tests._processes import free_port, run_cli
 from tests.conftest import bearer
 
 SERVERS = ["uvicorn", "granian"]
@@ -45,20 +46,6 @@ class Served:
         return f"http://127.0.0.1:{self.port}"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _cli(*args: str, env: dict[str, str]) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "chargeassist.cli", *args], env=env, capture_output=True, text=True, check=True
-    )
-    return done.stdout
-
-
 def _serve(server: str, store: Path, **settings: str) -> Iterator[Served]:
     env = {
         **os.environ,
@@ -66,12 +53,12 @@ def _serve(server: str, store: Path, **settings: str) -> Iterator[Served]:
         "CHARGEASSIST_LOG_LEVEL": "WARNING",
     }
     env.update({f"CHARGEASSIST_{name.upper()}": value for name, value in settings.items()})
-    _cli("db", "upgrade", env=env)
+    run_cli("db", "upgrade", env=env)
     match = re.search(
-        r"API key \(shown once\): (\S+)", _cli("partners", "create", "Limits Operator", "--operator", env=env)
+        r"API key \(shown once\): (\S+)", run_cli("partners", "create", "Limits Operator", "--operator", env=env)
     )
     assert match is not None
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "chargeassist.cli", "serve", "--port", str(port), "--server", server],
         env=env,

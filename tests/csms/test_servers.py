@@ -7,7 +7,6 @@ import asyncio
 import base64
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -20,25 +19,12 @@ from websockets.exceptions import InvalidStatus
 from websockets.typing import Subprotocol
 
 from chargeassist.simulator import SimulatedStation
+from tests._processes import free_port, run_cli
 from tests.api._helpers import ocpi_evse, ocpi_location
 from tests.conftest import bearer
 from tests.simulator.conftest import fast_config
 
 PASSWORD = "cp-password-0123456789"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _cli(*args: str, env: dict[str, str]) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "chargeassist.cli", *args], env=env, capture_output=True, text=True, check=True
-    )
-    return done.stdout
 
 
 @pytest.fixture(scope="module", params=["granian", "uvicorn"])
@@ -47,11 +33,11 @@ def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     store = tmp_path_factory.mktemp(f"served-{request.param}") / "served.db"
     env = {**os.environ, "CHARGEASSIST_DATABASE_URL": f"sqlite+aiosqlite:///{store}"}
     env["CHARGEASSIST_LOG_LEVEL"] = "WARNING"
-    _cli("db", "upgrade", env=env)
-    created = _cli("partners", "create", "Served Operator", "--operator", env=env)
+    run_cli("db", "upgrade", env=env)
+    created = run_cli("partners", "create", "Served Operator", "--operator", env=env)
     match = re.search(r"API key \(shown once\): (\S+)", created)
     assert match is not None, created
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "chargeassist.cli", "serve", "--port", str(port), "--server", request.param],
         env=env,

@@ -8,7 +8,6 @@ import contextlib
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -27,6 +26,7 @@ from sqlalchemy.sql import ColumnElement
 
 from chargeassist.domain.tariffs import MeterSample, decode_tariff, price_session
 from chargeassist.simulator import SimulatedStation
+from tests._processes import free_port
 from tests.api._helpers import ocpi_connector, ocpi_evse, ocpi_location
 from tests.conftest import bearer
 from tests.csms._live import EVSES, LOCATION_ID, PASSWORD, TARIFF, TARIFF_ID
@@ -36,13 +36,6 @@ JsonDict = dict[str, Any]
 
 START_TIMEOUT_S = 30.0
 """How long a start may take on a loaded machine: imports, migrations, the first search index."""
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _time(text: str) -> datetime:
@@ -55,7 +48,7 @@ class Served:
 
     database_url: str
     log_path: Path
-    port: int = field(default_factory=_free_port)
+    port: int = field(default_factory=free_port)
     operator_key: str = ""
     partner_key: str = ""
     http: httpx.AsyncClient = field(default_factory=lambda: httpx.AsyncClient(timeout=10))

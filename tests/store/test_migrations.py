@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import secrets
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +18,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from chargeassist.store import Base, alembic_config, upgrade
-from tests.conftest import POSTGRES_HOST, POSTGRES_PORT, require_service
+from tests.conftest import fresh_postgres_database
 
 TABLES = {
     "app_tokens",
@@ -125,21 +124,8 @@ def empty_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
         return
-    require_service("PostgreSQL", POSTGRES_HOST, POSTGRES_PORT)
-    import asyncpg  # type: ignore[import-untyped]
-
-    name = f"chargeassist_migrate_{secrets.token_hex(4)}"
-
-    async def admin(sql: str) -> None:
-        connection = await asyncpg.connect(host=POSTGRES_HOST, port=POSTGRES_PORT, user="postgres", database="test")
-        try:
-            await connection.execute(sql)
-        finally:
-            await connection.close()
-
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    yield f"postgresql+asyncpg://postgres@{POSTGRES_HOST}:{POSTGRES_PORT}/{name}"
-    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with fresh_postgres_database("chargeassist_migrate") as url:
+        yield url
 
 
 def test_upgrade_ends_all_but_the_newest_of_several_active_sessions_on_one_evse(empty_store_url: str) -> None:
