@@ -19,6 +19,11 @@ session that already ended (timed out, cancelled) is refused, so the charge poin
 billed for energy the app was told would not flow. ``PARKING`` is a running transaction that draws no
 energy (the charge point reports SuspendedEV or SuspendedEVSE). A transaction the charge point lost (it
 rebooted without it) ends the session like a stop, so nothing stays CHARGING that no charge point charges.
+
+Money moves only as effects: a session paid with a hold starts with :data:`Effect.AUTHORIZE_PAYMENT` and
+asks the charge point for nothing until the hold is in place (``PAYMENT_AUTHORIZED`` then asks for the
+remote start); the CDR asks for the capture; every way of ending without charging asks for the hold to be
+released. What each payment step does with the money is :mod:`chargeassist.domain.payments`.
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ __all__ = [
     "Timeouts",
     "Transition",
     "apply",
+    "begin",
     "deadline",
     "live_figures",
     "next_status_call",
@@ -118,6 +124,11 @@ class SessionEvent(enum.Enum):
     """The tariff engine priced the meter data."""
     DEADLINE_PASSED = "deadline_passed"
     """The deadline of REQUESTED or STARTING passed (see :func:`deadline`)."""
+    PAYMENT_AUTHORIZED = "payment_authorized"
+    """The payment hold is in place (at once, or after the driver completed 3-D Secure)."""
+    PAYMENT_DECLINED = "payment_declined"
+    """The hold was refused after the start was accepted (the driver failed or abandoned 3-D Secure, or the
+    card was declined once authenticated). A decline within the start request creates no session at all."""
 
 
 class Effect(enum.Enum):
@@ -129,6 +140,14 @@ class Effect(enum.Enum):
     """Answer the StartTransaction with an idTagInfo that is not Accepted."""
     PRICE = "price"
     """Price the session's meter data."""
+    AUTHORIZE_PAYMENT = "authorize_payment"
+    """Place the payment hold; nothing is sent to the charge point before it is in place."""
+    SEND_REMOTE_START = "send_remote_start"
+    """Send RemoteStartTransaction: the session is paid for (or needs no hold)."""
+    CAPTURE_PAYMENT = "capture_payment"
+    """Take the priced total from the hold (and any difference above it off-session)."""
+    RELEASE_PAYMENT = "release_payment"
+    """Give the hold back: the session ended without charging anything."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +162,13 @@ class Transition:
 _NONE: frozenset[Effect] = frozenset()
 _RUNNING: frozenset[SessionStatus] = frozenset({"CHARGING", "PARKING", "STOPPING"})
 _NOT_STARTED: frozenset[SessionStatus] = frozenset({"REQUESTED", "STARTING"})
+# Every way a session ends before a transaction ran: whatever was held for it goes back.
+_ENDED_UNCHARGED: frozenset[SessionStatus] = frozenset({"REJECTED", "TIMEOUT", "CANCELLED", "ERROR"})
+
+
+def begin(*, holds_payment: bool) -> frozenset[Effect]:
+    """What a new app session asks for first: the hold when its payment method takes one, else the start."""
+    return frozenset({Effect.AUTHORIZE_PAYMENT if holds_payment else Effect.SEND_REMOTE_START})
 
 
 def _to(status: SessionStatus, *effects: Effect) -> tuple[SessionStatus, frozenset[Effect]]:
@@ -182,9 +208,14 @@ def _next(status: SessionStatus, event: SessionEvent) -> tuple[SessionStatus, fr
         case SessionEvent.TRANSACTION_LOST if status in _RUNNING:
             return _to("COMPLETED")
         case SessionEvent.PRICED if status == "COMPLETED":
-            return _to("CDR_AVAILABLE")
+            return _to("CDR_AVAILABLE", Effect.CAPTURE_PAYMENT)
         case SessionEvent.DEADLINE_PASSED if status in _NOT_STARTED:
             return _to("TIMEOUT")
+        case SessionEvent.PAYMENT_AUTHORIZED if status == "REQUESTED":
+            # The status stays: the session is still waiting for the charge point, which is asked only now.
+            return _to("REQUESTED", Effect.SEND_REMOTE_START)
+        case SessionEvent.PAYMENT_DECLINED if status == "REQUESTED":
+            return _to("REJECTED")
     return None
 
 
@@ -194,6 +225,8 @@ def apply(status: SessionStatus, event: SessionEvent) -> Transition:
     if found is None:
         return Transition(status=status, changed=False)
     new_status, effects = found
+    if new_status in _ENDED_UNCHARGED and new_status != status:
+        effects = effects | {Effect.RELEASE_PAYMENT}
     return Transition(status=new_status, changed=new_status != status, effects=effects)
 
 
@@ -205,14 +238,28 @@ class Timeouts:
     """From the request until the charge point answers RemoteStartTransaction."""
     start_transaction: timedelta
     """From the Accepted answer until StartTransaction."""
+    payment_action: timedelta = timedelta(minutes=10)
+    """From the request until the driver has completed what the card issuer asked (3-D Secure)."""
 
 
 def deadline(
-    status: SessionStatus, *, requested_at: datetime, start_answered_at: datetime | None, timeouts: Timeouts
+    status: SessionStatus,
+    *,
+    requested_at: datetime,
+    start_answered_at: datetime | None,
+    timeouts: Timeouts,
+    awaiting_payment: bool = False,
+    authorized_at: datetime | None = None,
 ) -> datetime | None:
-    """When the session times out if nothing happens first; None in statuses that cannot time out."""
+    """When the session times out if nothing happens first; None in statuses that cannot time out.
+
+    A session waiting for the driver to authenticate the hold has the payment's own, longer deadline; once
+    the hold is in place the charge point's clock starts from then, not from the request.
+    """
     if status == "REQUESTED":
-        return requested_at + timeouts.remote_start
+        if awaiting_payment:
+            return requested_at + timeouts.payment_action
+        return (authorized_at or requested_at) + timeouts.remote_start
     if status == "STARTING":
         return (start_answered_at or requested_at) + timeouts.start_transaction
     return None

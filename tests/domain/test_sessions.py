@@ -17,6 +17,7 @@ from chargeassist.domain.sessions import (
     SessionStatus,
     Timeouts,
     apply,
+    begin,
     deadline,
     live_figures,
     next_status_call,
@@ -52,6 +53,7 @@ TIMEOUTS = Timeouts(remote_start=timedelta(seconds=30), start_transaction=timede
         ("PARKING", E.TRANSACTION_LOST, "COMPLETED"),
         ("STOPPING", E.TRANSACTION_LOST, "COMPLETED"),
         ("COMPLETED", E.PRICED, "CDR_AVAILABLE"),
+        ("REQUESTED", E.PAYMENT_DECLINED, "REJECTED"),
     ],
 )
 def test_event_moves_the_session_on(status: SessionStatus, event: SessionEvent, expected: SessionStatus) -> None:
@@ -74,6 +76,8 @@ def test_event_moves_the_session_on(status: SessionStatus, event: SessionEvent, 
         ("PARKING", E.CHARGING_SUSPENDED),
         ("COMPLETED", E.TRANSACTION_LOST),  # the charge point's StopTransaction came first
         ("STARTING", E.TRANSACTION_LOST),  # no transaction to lose yet
+        ("STARTING", E.PAYMENT_AUTHORIZED),  # the webhook after the re-check already started it
+        ("CHARGING", E.PAYMENT_DECLINED),  # a late decline never ends a running transaction
     ],
 )
 def test_late_or_repeated_event_changes_nothing(status: SessionStatus, event: SessionEvent) -> None:
@@ -109,12 +113,56 @@ def test_stop_while_charging_sends_remote_stop() -> None:
     assert apply("CHARGING", E.STOP_REQUESTED).effects == {Effect.SEND_REMOTE_STOP}
 
 
-def test_stop_before_the_start_sends_nothing() -> None:
-    assert apply("STARTING", E.STOP_REQUESTED).effects == frozenset()
+def test_stop_before_the_start_sends_nothing_to_the_charge_point() -> None:
+    assert Effect.SEND_REMOTE_STOP not in apply("STARTING", E.STOP_REQUESTED).effects
 
 
 def test_stopped_transaction_is_priced() -> None:
     assert apply("CHARGING", E.TRANSACTION_STOPPED).effects == {Effect.PRICE}
+
+
+def test_session_with_a_hold_places_it_before_asking_the_charge_point() -> None:
+    assert begin(holds_payment=True) == {Effect.AUTHORIZE_PAYMENT}
+
+
+def test_session_without_a_hold_asks_the_charge_point_at_once() -> None:
+    assert begin(holds_payment=False) == {Effect.SEND_REMOTE_START}
+
+
+def test_hold_in_place_sends_the_remote_start_and_keeps_waiting() -> None:
+    transition = apply("REQUESTED", E.PAYMENT_AUTHORIZED)
+    assert (transition.status, transition.effects) == ("REQUESTED", {Effect.SEND_REMOTE_START})
+
+
+def test_cdr_captures_the_payment() -> None:
+    assert apply("COMPLETED", E.PRICED).effects == {Effect.CAPTURE_PAYMENT}
+
+
+@pytest.mark.parametrize(
+    ("status", "event"),
+    [
+        ("REQUESTED", E.START_REJECTED),
+        ("REQUESTED", E.START_FAILED),
+        ("REQUESTED", E.DEADLINE_PASSED),
+        ("STARTING", E.DEADLINE_PASSED),
+        ("REQUESTED", E.STOP_REQUESTED),
+        ("STARTING", E.STOP_REQUESTED),
+        ("REQUESTED", E.PAYMENT_DECLINED),
+    ],
+)
+def test_every_end_without_charging_releases_the_hold(status: SessionStatus, event: SessionEvent) -> None:
+    assert Effect.RELEASE_PAYMENT in apply(status, event).effects
+
+
+def test_a_running_session_never_releases_its_hold() -> None:
+    releasing = [
+        (status, event)
+        for status in SESSION_STATUSES
+        if status not in {"REQUESTED", "STARTING"}
+        for event in SessionEvent
+        if Effect.RELEASE_PAYMENT in apply(status, event).effects
+    ]
+    assert releasing == []
 
 
 def test_every_status_is_final_or_active_or_completed() -> None:
@@ -131,6 +179,17 @@ def test_starting_session_times_out_counting_from_the_accepted_answer() -> None:
     answered = T0 + timedelta(seconds=5)
     found = deadline("STARTING", requested_at=T0, start_answered_at=answered, timeouts=TIMEOUTS)
     assert found == answered + timedelta(seconds=60)
+
+
+def test_session_waiting_for_3ds_has_the_payment_deadline() -> None:
+    found = deadline("REQUESTED", requested_at=T0, start_answered_at=None, timeouts=TIMEOUTS, awaiting_payment=True)
+    assert found == T0 + timedelta(minutes=10)
+
+
+def test_remote_start_clock_starts_when_the_hold_is_in_place() -> None:
+    authorized = T0 + timedelta(minutes=3)
+    found = deadline("REQUESTED", requested_at=T0, start_answered_at=None, timeouts=TIMEOUTS, authorized_at=authorized)
+    assert found == authorized + timedelta(seconds=30)
 
 
 @pytest.mark.parametrize("status", ["CHARGING", "PARKING", "STOPPING", "COMPLETED", "CDR_AVAILABLE", "TIMEOUT"])
