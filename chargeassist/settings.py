@@ -7,14 +7,20 @@ and the result is handed to :func:`chargeassist.app.create_app`.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
-from typing import Any
+from dataclasses import dataclass, field, fields
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal
 
-__all__ = ["JwtKey", "Settings", "SettingsError"]
+__all__ = ["JwtKey", "PaymentSettings", "Settings", "SettingsError"]
 
 _PREFIX = "CHARGEASSIST_"
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_HOLD_EXCEEDED = ("stop", "continue")
+_DELAY_UNITS = {"s": 1, "min": 60, "m": 60, "h": 3600, "d": 86400}
+_DELAY = re.compile(r"(\d+)(s|min|m|h|d)")
 
 
 class SettingsError(ValueError):
@@ -51,6 +57,107 @@ def _parse_jwt_keys(name: str, raw: str) -> tuple[JwtKey, ...]:
             )
         keys.append(JwtKey(key_id=key_id, secret=secret))
     return tuple(keys)
+
+
+def _parse_delays(name: str, raw: str) -> tuple[timedelta, ...]:
+    delays: list[timedelta] = []
+    for part in raw.split(","):
+        part = part.strip().lower()
+        if not part:
+            continue
+        match = _DELAY.fullmatch(part)
+        if match is None:
+            raise SettingsError(
+                f"{name}: expected comma-separated delays like 1h,6h,24h (units s, min, h, d), got {raw!r}"
+            )
+        delays.append(timedelta(seconds=int(match[1]) * _DELAY_UNITS[match[2]]))
+    return tuple(delays)
+
+
+def _parse_amount(name: str, raw: str) -> Decimal:
+    try:
+        amount = Decimal(raw.strip())
+    except InvalidOperation as exc:
+        raise SettingsError(f"{name}: expected an amount like 50 or 25.50, got {raw!r}") from exc
+    return amount
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentSettings:
+    """How drivers pay: the Stripe account (optional) and the rules of holds and failed payments.
+
+    Each field maps to ``CHARGEASSIST_<FIELD NAME>``. Without a Stripe secret key, Stripe cards are not offered
+    and only external methods and charge cards pay.
+    """
+
+    stripe_api_key: str = field(default="", repr=False)
+    """Stripe secret key (``sk_...`` or a restricted ``rk_...``); empty: no Stripe. Kept out of ``repr`` and logs."""
+
+    stripe_publishable_key: str = ""
+    """Stripe publishable key (``pk_...``) handed to apps so they can save a card with Stripe's SDK."""
+
+    stripe_webhook_secret: str = field(default="", repr=False)
+    """Signing secret (``whsec_...``) of the Stripe webhook endpoint; inbound events are verified with it."""
+
+    stripe_api_base: str = "https://api.stripe.com"
+    """Where the Stripe API is reached: Stripe's own, or a stand-in such as localstripe for tests and the demo."""
+
+    preauth_amount: Decimal = Decimal("50")
+    """Default hold placed on a card at start, in the currency's major unit (a location may set its own)."""
+
+    payment_retry_schedule: tuple[timedelta, ...] = (
+        timedelta(hours=1),
+        timedelta(hours=6),
+        timedelta(hours=24),
+        timedelta(hours=72),
+    )
+    """Delays after a failed payment at which it is tried again, as ``1h,6h,24h,72h``; empty: manual retries only."""
+
+    payment_hold_exceeded: Literal["stop", "continue"] = "stop"
+    """When the cost reaches the hold and the hold cannot be raised: ``stop`` the session, or ``continue``
+    and charge the difference off-session after the CDR."""
+
+    @property
+    def stripe_enabled(self) -> bool:
+        """Whether Stripe cards are offered (a secret key is set)."""
+        return bool(self.stripe_api_key)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> PaymentSettings:
+        """Read the group from ``CHARGEASSIST_*`` variables; a variable that is absent keeps its default."""
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            name = _PREFIX + f.name.upper()
+            if name not in environ:
+                continue
+            raw = environ[name]
+            if f.name == "preauth_amount":
+                values[f.name] = _parse_amount(name, raw)
+            elif f.name == "payment_retry_schedule":
+                values[f.name] = _parse_delays(name, raw)
+            elif f.name == "payment_hold_exceeded":
+                values[f.name] = raw.strip().lower()
+            else:
+                values[f.name] = raw.strip()
+        return cls(**values)
+
+    def validate(self) -> None:
+        """Refuse values that cannot work, naming the variable (and never echoing a secret)."""
+        if self.stripe_api_key and not self.stripe_api_key.startswith(("sk_", "rk_")):
+            raise SettingsError("CHARGEASSIST_STRIPE_API_KEY: a Stripe secret key starts with sk_ or rk_")
+        if self.stripe_publishable_key and not self.stripe_publishable_key.startswith("pk_"):
+            raise SettingsError("CHARGEASSIST_STRIPE_PUBLISHABLE_KEY: a Stripe publishable key starts with pk_")
+        if not self.stripe_api_base.startswith(("http://", "https://")):
+            raise SettingsError("CHARGEASSIST_STRIPE_API_BASE: must start with http:// or https://")
+        if not self.preauth_amount.is_finite() or self.preauth_amount <= 0:
+            raise SettingsError("CHARGEASSIST_PREAUTH_AMOUNT: must be a positive amount")
+        if any(delay <= timedelta(0) for delay in self.payment_retry_schedule):
+            raise SettingsError("CHARGEASSIST_PAYMENT_RETRY_SCHEDULE: every delay must be positive")
+        if self.payment_hold_exceeded not in _HOLD_EXCEEDED:
+            raise SettingsError(
+                f"CHARGEASSIST_PAYMENT_HOLD_EXCEEDED: one of {', '.join(_HOLD_EXCEEDED)}, "
+                f"not {self.payment_hold_exceeded!r}"
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,12 +279,20 @@ class Settings:
     """Failed API keys and access tokens per source address; past it, every credential from that address is
     refused with 429 before it is checked."""
 
+    payments: PaymentSettings = field(default_factory=PaymentSettings)
+    """The payments group (Stripe keys, default hold, failed-payment retries): its own ``CHARGEASSIST_*``
+    variables, listed on :class:`PaymentSettings`."""
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Build settings from ``CHARGEASSIST_*`` variables (``os.environ`` when not given), then overrides."""
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
         for f in fields(cls):
+            if f.name == "payments":
+                if "payments" not in overrides:
+                    values[f.name] = PaymentSettings.from_env(env)
+                continue
             name = _PREFIX + f.name.upper()
             if name not in env:
                 continue
@@ -237,6 +352,7 @@ class Settings:
         if self.demo_ocpp_url and not self.demo_ocpp_url.startswith(("ws://", "wss://")):
             raise SettingsError("CHARGEASSIST_DEMO_OCPP_URL: must start with ws:// or wss://")
         self._validate_limits()
+        self.payments.validate()
 
     @property
     def is_sqlite(self) -> bool:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
-from chargeassist.settings import JwtKey, Settings, SettingsError
+from chargeassist.settings import JwtKey, PaymentSettings, Settings, SettingsError
 
 SECRET_A = "a" * 32
 SECRET_B = "b" * 40
@@ -56,6 +58,8 @@ def test_every_variable_is_read() -> None:
 
 # Settings with a single valid value so far (its default): read all the same, but nothing else to set them to.
 _ONE_CHOICE_YET = {"rate_limit_backend"}
+# Nested groups, read from variables of their own (tested with their group below).
+_GROUPS = {"payments"}
 
 
 def test_every_field_has_its_variable() -> None:
@@ -95,10 +99,10 @@ def test_every_field_has_its_variable() -> None:
         "rate_limit_access_token_create": "off",
         "rate_limit_auth_failures": "3/min:5",
     }
-    assert {field.name for field in dataclasses.fields(Settings)} == set(values)
+    assert {field.name for field in dataclasses.fields(Settings)} - _GROUPS == set(values)
     settings = Settings.from_env({f"CHARGEASSIST_{name.upper()}": value for name, value in values.items()})
     for field in dataclasses.fields(Settings):
-        if field.name in _ONE_CHOICE_YET:
+        if field.name in _ONE_CHOICE_YET | _GROUPS:
             continue
         assert getattr(settings, field.name) != field.default, field.name
 
@@ -268,3 +272,119 @@ def test_an_unknown_rate_limit_backend_is_refused_naming_the_variable() -> None:
 def test_server_limits_must_be_positive(name: str) -> None:
     with pytest.raises(SettingsError, match=f"CHARGEASSIST_{name}: must be positive"):
         Settings.from_env({f"CHARGEASSIST_{name}": "0"})
+
+
+# --- payments group --------------------------------------------------------------------------
+
+
+def test_payments_default_to_no_stripe_a_hold_of_50_and_four_retries() -> None:
+    payments = Settings().payments
+    assert payments == PaymentSettings()
+    assert payments.stripe_enabled is False
+    assert payments.stripe_api_base == "https://api.stripe.com"
+    assert payments.preauth_amount == Decimal("50")
+    assert payments.payment_retry_schedule == tuple(timedelta(hours=h) for h in (1, 6, 24, 72))
+    assert payments.payment_hold_exceeded == "stop"
+
+
+def test_every_payments_field_has_its_variable() -> None:
+    values = {
+        "stripe_api_key": "sk_test_123",
+        "stripe_publishable_key": "pk_test_123",
+        "stripe_webhook_secret": "whsec_123",
+        "stripe_api_base": "http://127.0.0.1:8420",
+        "preauth_amount": "25.50",
+        "payment_retry_schedule": "30min,2h",
+        "payment_hold_exceeded": "continue",
+    }
+    assert {field.name for field in dataclasses.fields(PaymentSettings)} == set(values)
+    payments = Settings.from_env({f"CHARGEASSIST_{name.upper()}": value for name, value in values.items()}).payments
+    for field in dataclasses.fields(PaymentSettings):
+        assert getattr(payments, field.name) != field.default, field.name
+
+
+def test_payments_variables_are_parsed_into_their_types() -> None:
+    payments = Settings.from_env(
+        {
+            "CHARGEASSIST_STRIPE_API_KEY": "sk_test_abc",
+            "CHARGEASSIST_PREAUTH_AMOUNT": "25.50",
+            "CHARGEASSIST_PAYMENT_RETRY_SCHEDULE": " 45s, 30min ,2h,3d ",
+            "CHARGEASSIST_PAYMENT_HOLD_EXCEEDED": "CONTINUE",
+        }
+    ).payments
+    assert payments.stripe_enabled is True
+    assert payments.preauth_amount == Decimal("25.50")
+    assert payments.payment_retry_schedule == (
+        timedelta(seconds=45),
+        timedelta(minutes=30),
+        timedelta(hours=2),
+        timedelta(days=3),
+    )
+    assert payments.payment_hold_exceeded == "continue"
+
+
+def test_an_empty_retry_schedule_means_manual_retries_only() -> None:
+    assert Settings.from_env({"CHARGEASSIST_PAYMENT_RETRY_SCHEDULE": ""}).payments.payment_retry_schedule == ()
+
+
+def test_a_payments_override_replaces_the_group_read_from_the_environment() -> None:
+    chosen = PaymentSettings(stripe_api_key="sk_test_override", preauth_amount=Decimal("10"))
+    settings = Settings.from_env({"CHARGEASSIST_STRIPE_API_KEY": "sk_test_env"}, payments=chosen)
+    assert settings.payments is chosen
+
+
+def test_an_invalid_payments_override_is_refused() -> None:
+    with pytest.raises(SettingsError, match="CHARGEASSIST_PREAUTH_AMOUNT"):
+        Settings.from_env({}, payments=PaymentSettings(preauth_amount=Decimal("0")))
+
+
+def test_stripe_secrets_are_not_in_the_repr() -> None:
+    settings = Settings.from_env(
+        {"CHARGEASSIST_STRIPE_API_KEY": "sk_test_hidden_key", "CHARGEASSIST_STRIPE_WEBHOOK_SECRET": "whsec_hidden"}
+    )
+    assert "sk_test_hidden_key" not in repr(settings)
+    assert "whsec_hidden" not in repr(settings)
+
+
+def test_a_refused_stripe_key_is_not_echoed() -> None:
+    with pytest.raises(SettingsError, match="CHARGEASSIST_STRIPE_API_KEY") as refused:
+        Settings.from_env({"CHARGEASSIST_STRIPE_API_KEY": "pk_live_oops_secret"})
+    assert "pk_live_oops_secret" not in str(refused.value)
+
+
+def test_a_publishable_key_that_is_not_one_is_refused() -> None:
+    with pytest.raises(SettingsError, match="CHARGEASSIST_STRIPE_PUBLISHABLE_KEY"):
+        Settings.from_env({"CHARGEASSIST_STRIPE_PUBLISHABLE_KEY": "sk_test_wrong_place"})
+
+
+def test_a_stripe_api_base_must_be_http() -> None:
+    with pytest.raises(SettingsError, match="CHARGEASSIST_STRIPE_API_BASE"):
+        Settings.from_env({"CHARGEASSIST_STRIPE_API_BASE": "api.stripe.com"})
+
+
+@pytest.mark.parametrize("raw", ["fifty", "", "NaN", "Infinity"])
+def test_a_preauth_amount_that_is_not_an_amount_is_refused(raw: str) -> None:
+    with pytest.raises(SettingsError, match="CHARGEASSIST_PREAUTH_AMOUNT"):
+        Settings.from_env({"CHARGEASSIST_PREAUTH_AMOUNT": raw})
+
+
+@pytest.mark.parametrize("raw", ["0", "-5", "0.00"])
+def test_a_preauth_amount_must_be_positive(raw: str) -> None:
+    with pytest.raises(SettingsError, match="CHARGEASSIST_PREAUTH_AMOUNT: must be a positive amount"):
+        Settings.from_env({"CHARGEASSIST_PREAUTH_AMOUNT": raw})
+
+
+@pytest.mark.parametrize("raw", ["1h,soon", "6", "1.5h", "1w", "-1h"])
+def test_a_malformed_retry_schedule_is_refused(raw: str) -> None:
+    with pytest.raises(SettingsError, match="CHARGEASSIST_PAYMENT_RETRY_SCHEDULE: expected"):
+        Settings.from_env({"CHARGEASSIST_PAYMENT_RETRY_SCHEDULE": raw})
+
+
+def test_a_zero_retry_delay_is_refused() -> None:
+    with pytest.raises(SettingsError, match="CHARGEASSIST_PAYMENT_RETRY_SCHEDULE: every delay must be positive"):
+        Settings.from_env({"CHARGEASSIST_PAYMENT_RETRY_SCHEDULE": "1h,0s"})
+
+
+def test_an_unknown_hold_exceeded_rule_is_refused() -> None:
+    with pytest.raises(SettingsError, match="CHARGEASSIST_PAYMENT_HOLD_EXCEEDED: one of stop, continue"):
+        Settings.from_env({"CHARGEASSIST_PAYMENT_HOLD_EXCEEDED": "panic"})
