@@ -1,6 +1,7 @@
 """The store: tables, the engine, migrations. SQLite by default, PostgreSQL by URL."""
 
 from ._database import Database
+from ._issued_tokens import IssuedToken
 from ._migrate import alembic_config, upgrade
 from ._models import (
     AppToken,
@@ -20,6 +21,7 @@ from ._models import (
     TariffRow,
     utcnow,
 )
+from ._webhooks import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
     "AppToken",
@@ -30,6 +32,7 @@ __all__ = [
     "Counter",
     "Database",
     "EvseRow",
+    "IssuedToken",
     "LocationRow",
     "MeterValueRow",
     "OcppTransaction",
@@ -38,6 +41,9 @@ __all__ = [
     "QrCode",
     "ServiceSecret",
     "TariffRow",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
     "alembic_config",
     "upgrade",
     "utcnow",
