@@ -21,6 +21,7 @@ from ._models import (
     TariffRow,
     utcnow,
 )
+from ._receipts import Receipt, ReceiptCounter, allocate_receipt, receipt_number
 from ._webhooks import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
@@ -39,12 +40,16 @@ __all__ = [
     "Partner",
     "PaymentMethod",
     "QrCode",
+    "Receipt",
+    "ReceiptCounter",
     "ServiceSecret",
     "TariffRow",
     "WebhookDelivery",
     "WebhookEndpoint",
     "WebhookEvent",
     "alembic_config",
+    "allocate_receipt",
+    "receipt_number",
     "upgrade",
     "utcnow",
 ]
