@@ -79,8 +79,8 @@ class WebhookDelivery(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     # When the worker may send it next; a claimed delivery is pushed ahead by the claim's lease.
     next_attempt_at: Mapped[datetime | None] = mapped_column()
-    # After this, a failed attempt ends the retries; a replay opens a new window.
-    retry_until: Mapped[datetime] = mapped_column()
+    # Where its retry window opens: when it was created, or last replayed (the window's length is configured).
+    retry_from: Mapped[datetime] = mapped_column()
     last_attempt_at: Mapped[datetime | None] = mapped_column()
     last_status_code: Mapped[int | None] = mapped_column(Integer)
     last_error: Mapped[str | None] = mapped_column(String(500))

@@ -66,7 +66,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("next_attempt_at", _utc(), nullable=True),
-        sa.Column("retry_until", _utc(), nullable=False),
+        sa.Column("retry_from", _utc(), nullable=False),
         sa.Column("last_attempt_at", _utc(), nullable=True),
         sa.Column("last_status_code", sa.Integer(), nullable=True),
         sa.Column("last_error", sa.String(length=500), nullable=True),
