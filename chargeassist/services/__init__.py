@@ -21,6 +21,7 @@ from ._locations import CheckedLocation, LocationService, StoredLocation, evse_i
 from ._paging import ContinuationCodec, InvalidContinuationToken
 from ._partners import CreatedPartner, PartnerIdentity, PartnerService, hash_api_key
 from ._qr import QrResolution, QrService
+from ._receipts import PaidWith, ReceiptService, SessionReceipt, paid_with_method, render_receipt_pdf
 from ._sessions import (
     CostLine,
     DataPoint,
@@ -62,15 +63,18 @@ __all__ = [
     "LocationView",
     "MintedAccessToken",
     "OfflineCommandBus",
+    "PaidWith",
     "PartnerIdentity",
     "PartnerService",
     "QrResolution",
     "QrService",
+    "ReceiptService",
     "SearchFilters",
     "ServiceError",
     "Services",
     "SessionEventBus",
     "SessionFilters",
+    "SessionReceipt",
     "SessionService",
     "SessionUpdate",
     "SessionView",
@@ -91,5 +95,7 @@ __all__ = [
     "hash_password",
     "normalize_visual_number",
     "ocpi_status",
+    "paid_with_method",
+    "render_receipt_pdf",
     "verify_password",
 ]

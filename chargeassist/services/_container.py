@@ -22,6 +22,7 @@ from ._offline_evses import SWEEP_INTERVAL_S, OfflineEvses
 from ._paging import ContinuationCodec
 from ._partners import PartnerService
 from ._qr import QrService
+from ._receipts import ReceiptService
 from ._secrets import load_or_create_secret
 from ._sessions import SessionService
 from ._tariffs import TariffService
@@ -46,6 +47,7 @@ class Services:
     charge_points: ChargePointService
     sessions: SessionService
     writer: BatchWriter
+    receipts: ReceiptService
     access_tokens: AccessTokenService | None = None
     continuation: ContinuationCodec | None = None
     offline_evses: OfflineEvses | None = None
@@ -102,6 +104,7 @@ class Services:
             charge_points=charge_points,
             sessions=sessions,
             writer=writer,
+            receipts=ReceiptService(database),
             offline_evses=OfflineEvses(database, locations, liveness_window=liveness_window),
         )
 
