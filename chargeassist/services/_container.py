@@ -27,6 +27,7 @@ from ._secrets import load_or_create_secret
 from ._sessions import SessionService
 from ._tariffs import TariffService
 from ._wallet import WalletService
+from ._webhooks import WebhookConfig, WebhookService
 
 __all__ = ["Services"]
 
@@ -47,6 +48,7 @@ class Services:
     charge_points: ChargePointService
     sessions: SessionService
     writer: BatchWriter
+    webhooks: WebhookService
     receipts: ReceiptService
     access_tokens: AccessTokenService | None = None
     continuation: ContinuationCodec | None = None
@@ -62,11 +64,13 @@ class Services:
         *,
         commands: CommandBus | None = None,
         events: SessionEventBus | None = None,
+        webhooks: WebhookConfig | None = None,
     ) -> Services:
         """Wire the services; nothing touches the store until :meth:`start`.
 
         ``commands`` reaches charge points (default: none is reachable, as in command-line tools; the app
-        passes the CSMS's bus); ``events`` carries session updates (default: in this process only).
+        passes the CSMS's bus); ``events`` carries session updates (default: in this process only); ``webhooks``
+        says how partners' webhooks are delivered (default: production rules, public addresses only).
         """
         database = db or Database(settings.database_url)
         locations = LocationService(database, LocationIndex())
@@ -104,6 +108,7 @@ class Services:
             charge_points=charge_points,
             sessions=sessions,
             writer=writer,
+            webhooks=WebhookService(database, webhooks),
             receipts=ReceiptService(database),
             offline_evses=OfflineEvses(database, locations, liveness_window=liveness_window),
         )
@@ -128,6 +133,7 @@ class Services:
                 )
         await self.writer.start()
         await self.sessions.start(self.continuation)
+        await self.webhooks.start()
 
     async def _follow_changes(self) -> None:
         while True:
@@ -140,6 +146,7 @@ class Services:
 
     async def stop(self) -> None:
         """Stop background work and close the store."""
+        await self.webhooks.stop()
         await self.sessions.stop()
         await self.writer.stop()
         self.charge_points.close()
