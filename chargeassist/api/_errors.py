@@ -77,11 +77,14 @@ class Problem(msgspec.Struct, kw_only=True, omit_defaults=True, rename="camel"):
     instance: str | None = None
     request_id: str | None = None
     errors: list[FieldError] | None = None
+    decline_code: str | None = None
+    """With ``payment_declined``: the card issuer's reason (Stripe's ``decline_code``, e.g. ``insufficient_funds``)."""
 
 
 _TITLES = {
     400: "Bad Request",
     401: "Unauthorized",
+    402: "Payment Required",
     403: "Forbidden",
     404: "Not Found",
     405: "Method Not Allowed",
@@ -108,6 +111,7 @@ class ApiError(Exception):
         *,
         errors: list[FieldError] | None = None,
         headers: dict[str, str] | None = None,
+        decline_code: str | None = None,
     ) -> None:
         super().__init__(detail)
         self.status = status
@@ -115,6 +119,7 @@ class ApiError(Exception):
         self.detail = detail
         self.errors = errors
         self.headers = headers
+        self.decline_code = decline_code
 
     @classmethod
     def bad_field(cls, field: str, reason: str, *, code: str = "validation_failed") -> ApiError:
@@ -163,7 +168,10 @@ def first_line(error: BaseException) -> str:
 
 
 def _api_error_handler(request: Request[Any, Any, Any], exc: ApiError) -> Response[bytes]:
-    return _respond(request, _problem(exc.status, exc.code, exc.detail, exc.errors), exc.headers)
+    problem = _problem(exc.status, exc.code, exc.detail, exc.errors)
+    if exc.decline_code is not None:
+        problem = msgspec.structs.replace(problem, decline_code=exc.decline_code)
+    return _respond(request, problem, exc.headers)
 
 
 def camel(name: str) -> str:
@@ -261,6 +269,7 @@ exception_handlers: dict[type[Exception] | int, Any] = {
 _DESCRIPTIONS = {
     400: "The request is malformed; `errors` names the fields.",
     401: "Missing or invalid credentials.",
+    402: "The payment was declined; `declineCode` says why, where the card issuer said.",
     403: "These credentials may not call this operation.",
     404: "Unknown, or not visible to these credentials.",
     409: "Conflicts with what is stored.",

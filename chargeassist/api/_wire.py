@@ -69,4 +69,4 @@ class Page(msgspec.Struct, Generic[T], kw_only=True, rename="camel"):
 def api_error(exc: ServiceError) -> ApiError:
     """The problem a service refusal becomes."""
     errors = [FieldError(field=exc.field, reason=exc.detail)] if exc.field else None
-    return ApiError(exc.status, exc.code, exc.detail, errors=errors)
+    return ApiError(exc.status, exc.code, exc.detail, errors=errors, decline_code=exc.decline_code)
