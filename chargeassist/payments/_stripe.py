@@ -125,6 +125,20 @@ def _declined_reference(error: stripe.StripeError) -> str | None:
     return None
 
 
+class _HttpxClient(stripe.HTTPXClient):
+    """stripe's httpx client, sending the encoded form as ``content``: passing it as ``data`` (as stripe 16 does)
+    is deprecated in httpx and warns on every request. Pinned with stripe's major version (a private hook)."""
+
+    def _get_request_args_kwargs(  # type: ignore[no-untyped-def]
+        self, method: str, url: str, headers: Mapping[str, str], post_data
+    ):
+        args, kwargs = super()._get_request_args_kwargs(method, url, headers, post_data)
+        data = kwargs.pop("data", None)
+        if data:
+            kwargs["content"] = data
+        return args, kwargs
+
+
 class StripePaymentProvider:
     """Stripe, or anything speaking its API at ``api_base`` (localstripe in tests and the demo)."""
 
@@ -136,7 +150,7 @@ class StripePaymentProvider:
         timeout_s: float = 20.0,
         max_network_retries: int = 1,
     ) -> None:
-        self._http = stripe.HTTPXClient(timeout=timeout_s)
+        self._http = _HttpxClient(timeout=timeout_s)
         self._client = stripe.StripeClient(
             api_key,
             base_addresses={"api": api_base.rstrip("/")},
@@ -212,8 +226,9 @@ class StripePaymentProvider:
     async def capture(self, reference: str, amount: Decimal, *, idempotency_key: str) -> PaymentState:
         current = await self.retrieve(reference)
         minor = to_minor_units(amount, current.currency)
-        if amount > current.amount_capturable:
-            # Checked here too: Stripe's own refusal ("amount_to_capture" too large) has no stable code.
+        # Only a live hold is checked here (Stripe's own refusal has no documented code); any other state goes
+        # to Stripe, so a capture repeated with its key after a crash gets the first answer replayed.
+        if current.status is PaymentIntentStatus.REQUIRES_CAPTURE and amount > current.amount_capturable:
             raise CaptureExceedsHold(f"capture of {amount} exceeds the {current.amount_capturable} held")
         try:
             pi = await self._client.v1.payment_intents.capture_async(
