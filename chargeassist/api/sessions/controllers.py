@@ -1,4 +1,4 @@
-"""Charging sessions: start, status, stop, history, and a stream of status changes."""
+"""Charging sessions: start, status, stop, history, a stream of status changes, and receipts."""
 
 from __future__ import annotations
 
@@ -13,7 +13,14 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from chargeassist.domain.sessions import FINAL_STATUSES, SessionStatus
-from chargeassist.services import AppTokenRecord, Services, SessionFilters, StartRequest
+from chargeassist.services import (
+    AppTokenRecord,
+    Services,
+    SessionFilters,
+    SessionReceipt,
+    StartRequest,
+    render_receipt_pdf,
+)
 
 from .._auth import Principal
 from .._errors import ApiError, problem_responses
@@ -185,6 +192,46 @@ class SessionController(Controller):
         token = await _token(services, principal, app_token)
         await services.sessions.get(token, charge_session_id)  # 404 before the stream starts
         return ServerSentEvent(_stream(services, token, charge_session_id))
+
+    # --- receipts ------------------------------------------------------------------------------------
+
+    @get(
+        "/{charge_session_id:str}/receipt",
+        operation_id="getSessionReceipt",
+        summary="The session's receipt: seller, place, lines and totals that add up exactly, and how it was paid",
+        description="Issued once the session is paid, and never changed afterwards; `receiptNumber` is gapless "
+        "per operator. On every line and in the totals `net + vat = gross` in the currency's minor unit, and "
+        "`totals.gross` is the amount charged. `receipt_not_available` (404) until it is issued; "
+        "`session_not_found` (404) for a session of another token.",
+        responses=problem_responses(403, 404),
+    )
+    async def receipt(
+        self, services: ServicesDep, principal: PrincipalDep, app_token: AppTokenPath, charge_session_id: SessionIdPath
+    ) -> SessionReceipt:
+        token = await _token(services, principal, app_token)
+        return await services.receipts.get(token, charge_session_id)
+
+    @get(
+        "/{charge_session_id:str}/receipt.pdf",
+        operation_id="getSessionReceiptPdf",
+        summary="The session's receipt as a PDF",
+        description="The receipt `getSessionReceipt` returns, printed. Amounts carry the ISO currency code; "
+        "text outside Latin-1 is written without accents (or as `?`) and a euro sign as `EUR`. "
+        "The same 404 codes as the JSON receipt.",
+        responses=problem_responses(403, 404),
+        media_type="application/pdf",
+    )
+    async def receipt_pdf(
+        self, services: ServicesDep, principal: PrincipalDep, app_token: AppTokenPath, charge_session_id: SessionIdPath
+    ) -> Response[bytes]:
+        token = await _token(services, principal, app_token)
+        receipt = await services.receipts.get(token, charge_session_id)
+        filename = f"receipt-{receipt.receipt_number}.pdf"
+        return Response(
+            render_receipt_pdf(receipt),
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="{filename}"'},
+        )
 
 
 async def _stream(services: Services, token: AppTokenRecord, session_id: str) -> AsyncIterator[ServerSentEventMessage]:
