@@ -98,6 +98,11 @@ async def _session(client: Client, site: Site, session_id: str) -> dict[str, Any
     return body
 
 
+async def _status(client: Client, site: Site, session_id: str) -> str:
+    status: str = (await _session(client, site, session_id))["status"]
+    return status
+
+
 async def _priced_session(client: Client, site: Site, services: Services) -> str:
     """A session charged 7.777 kWh on EVSE-1 and priced (CDR_AVAILABLE)."""
     started = await client.post(
@@ -108,7 +113,7 @@ async def _priced_session(client: Client, site: Site, services: Services) -> str
     session_id: str = started.json()["chargeSessionId"]
 
     async def starting() -> bool:
-        return (await _session(client, site, session_id))["status"] == "STARTING"
+        return await _status(client, site, session_id) == "STARTING"
 
     await _eventually(starting)
     id_tag = site.charge_point.commands[-1].payload["idTag"]
@@ -126,7 +131,7 @@ async def _priced_session(client: Client, site: Site, services: Services) -> str
     )
 
     async def priced() -> bool:
-        return (await _session(client, site, session_id))["status"] == "CDR_AVAILABLE"
+        return await _status(client, site, session_id) == "CDR_AVAILABLE"
 
     await _eventually(priced)
     return session_id
