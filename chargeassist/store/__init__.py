@@ -21,6 +21,7 @@ from ._models import (
     TariffRow,
     utcnow,
 )
+from ._payments import PaymentStep, ProviderEvent, PspCard, PspCustomer, SessionPayment
 from ._receipts import Receipt, ReceiptCounter, allocate_receipt, receipt_number
 from ._webhooks import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
@@ -39,10 +40,15 @@ __all__ = [
     "OcppTransaction",
     "Partner",
     "PaymentMethod",
+    "PaymentStep",
+    "ProviderEvent",
+    "PspCard",
+    "PspCustomer",
     "QrCode",
     "Receipt",
     "ReceiptCounter",
     "ServiceSecret",
+    "SessionPayment",
     "TariffRow",
     "WebhookDelivery",
     "WebhookEndpoint",

@@ -24,6 +24,13 @@ def _when(name: str, nullable: bool = True) -> sa.Column[object]:
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("charge_sessions", schema=None) as batch_op:
+        batch_op.add_column(_when("remote_start_at"))
+    # Sessions from before payments asked the charge point at once.
+    op.execute("UPDATE charge_sessions SET remote_start_at = requested_at")
+    with op.batch_alter_table("locations", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("pre_auth_amount", sa.String(length=40), nullable=True))
+
     op.create_table(
         "session_payments",
         sa.Column("pk", _BIG_PK, autoincrement=True, nullable=False),
@@ -138,6 +145,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("locations", schema=None) as batch_op:
+        batch_op.drop_column("pre_auth_amount")
+    with op.batch_alter_table("charge_sessions", schema=None) as batch_op:
+        batch_op.drop_column("remote_start_at")
     op.drop_index(op.f("ix_psp_cards_psp_payment_method_id"), table_name="psp_cards")
     op.drop_table("psp_cards")
     op.drop_table("psp_customers")
