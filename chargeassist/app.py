@@ -40,9 +40,11 @@ from chargeassist.api._errors import ApiError, problem_responses, request_id_of
 from chargeassist.api._request import ApiRequest, check_path_and_query
 from chargeassist.api._wire import ServicesDep, api_error
 from chargeassist.api.sessions import SessionController
+from chargeassist.api.webhooks import WebhookController
 from chargeassist.csms import CentralSystem, InProcessCommandBus
 from chargeassist.limits import RateLimited, RateLimiter
 from chargeassist.services import ServiceError, Services
+from chargeassist.services._webhooks import WebhookConfig
 from chargeassist.settings import Settings
 
 if TYPE_CHECKING:
@@ -164,14 +166,23 @@ async def _start_demo_fleet(settings: Settings) -> Fleet:
     return fleet
 
 
-def create_app(settings: Settings, *, services: Services | None = None, freeze_heap: bool = False) -> Litestar:
+def create_app(
+    settings: Settings,
+    *,
+    services: Services | None = None,
+    freeze_heap: bool = False,
+    webhooks: WebhookConfig | None = None,
+) -> Litestar:
     """The whole service as one ASGI app. The store must be migrated (``chargeassist db upgrade``).
+
+    ``webhooks`` says how partners' webhooks are delivered when the app builds its services (default: the
+    production rules, which refuse endpoints on private addresses).
 
     ``freeze_heap`` moves everything alive once the app has started out of the garbage collector's sight (for a
     server process, which runs one app until it exits; not for tests, which start many)."""
     if services is None:
         bus = InProcessCommandBus()
-        the_services = Services.create(settings, commands=bus)
+        the_services = Services.create(settings, commands=bus, webhooks=webhooks)
     else:
         the_services = services
         commands = services.sessions.commands
@@ -237,6 +248,7 @@ def create_app(settings: Settings, *, services: Services | None = None, freeze_h
             QrController,
             OperatorController,
             SessionController,
+            WebhookController,
             central.route_handler(),
         ],
         dependencies={
