@@ -1,0 +1,24 @@
+"""Charging sessions: started by a driver's app or an RFID card, driven by what the charge point reports,
+priced by the tariff engine when the transaction stops.
+
+The engine is a stack of parts, each importing only parts below it: ``_records`` (compare-and-set transitions,
+publishing, deadlines, lost transactions), ``_views``, ``_charger_commands`` (remote start and stop),
+``_billing`` (pricing into the CDR), ``_sweeper``, ``_driver`` (the API's use cases) and ``_charger`` (what the
+CSMS calls). :class:`SessionService` composes them.
+"""
+
+from ._charger import IdTagStatus, StartedTransaction
+from ._driver import SessionFilters, StartRequest
+from ._service import SessionService
+from ._views import CostLine, DataPoint, SessionView
+
+__all__ = [
+    "CostLine",
+    "DataPoint",
+    "IdTagStatus",
+    "SessionFilters",
+    "SessionService",
+    "SessionView",
+    "StartRequest",
+    "StartedTransaction",
+]

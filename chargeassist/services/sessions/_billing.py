@@ -1,0 +1,107 @@
+"""Billing a finished session: pricing a COMPLETED session into its CDR with the tariff it started under, and
+ending a session that cannot be priced. The one place a session is priced (:meth:`SessionBilling.price`) and
+the one place a failed session is ended (:meth:`SessionBilling.fail`)."""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+from sqlalchemy import select, update
+
+from chargeassist.domain.sessions import MeterReading, SessionEvent, pricing_samples
+from chargeassist.domain.tariffs import TariffValidationError, decode_tariff, price_session
+from chargeassist.store import ChargeSession, Database, utcnow
+
+from ._records import KWH, SessionRecords
+from ._views import CostLine, readings_of
+
+_log = logging.getLogger("chargeassist.sessions")
+_encoder = msgspec.json.Encoder()
+
+
+class SessionBilling:
+    """Prices finished sessions."""
+
+    def __init__(self, db: Database, *, records: SessionRecords) -> None:
+        self._db = db
+        self._records = records
+
+    async def price(self, session_id: str) -> None:
+        """Price a COMPLETED session from its meter data with the tariff it started under (CDR_AVAILABLE)."""
+        async with self._db.read() as session:
+            row = await session.scalar(select(ChargeSession).where(ChargeSession.id == session_id))
+            if row is None or row.status != "COMPLETED":
+                return
+            readings = await readings_of(session, row.transaction_id)
+        try:
+            values = self._priced_values(row, readings)
+        except (ValueError, ArithmeticError, TariffValidationError) as exc:
+            _log.exception("pricing session %s failed", session_id)
+            await self.fail(session_id, f"pricing failed: {exc}")
+            return
+        await self._records.transition(session_id, SessionEvent.PRICED, **values)
+
+    def _priced_values(self, row: ChargeSession, readings: list[MeterReading]) -> dict[str, Any]:
+        started_at = row.started_at or row.requested_at
+        stopped_at = max(row.stopped_at or started_at, started_at)
+        meter_start = row.meter_start or 0
+        meter_stop = max(row.meter_stop if row.meter_stop is not None else meter_start, meter_start)
+        energy = (Decimal(meter_stop) - Decimal(meter_start)) / KWH
+        values: dict[str, Any] = {"total_energy_kwh": str(energy), "priced_at": utcnow()}
+        if row.tariff_document is None:
+            zero = str(Decimal("0.00"))
+            return values | {
+                "total_cost_excl_vat": zero,
+                "total_cost": zero,
+                "total_vat": zero,
+                "cost_breakdown": "[]",
+            }
+        tariff = decode_tariff(row.tariff_document)
+        samples = pricing_samples(
+            started_at=started_at,
+            meter_start=meter_start,
+            stopped_at=stopped_at,
+            meter_stop=meter_stop,
+            readings=readings,
+        )
+        priced = price_session(
+            tariff,
+            session_start=started_at,
+            samples=samples,
+            charging_end=stopped_at,
+            session_end=stopped_at,
+            time_zone=row.time_zone or "UTC",
+        )
+        lines = [
+            CostLine(
+                dimension=line.dimension,
+                start_date_time=line.start_date_time,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                vat=line.vat,
+                cost_excl_vat=line.cost_excl_vat_rounded,
+                cost_incl_vat=line.cost_incl_vat_rounded,
+            )
+            for line in priced.breakdown
+        ]
+        return values | {
+            "total_energy_kwh": str(priced.totals.total_energy),
+            "total_cost_excl_vat": str(priced.amount_due),
+            "total_cost": str(priced.amount_due_incl_vat),
+            "total_vat": str(priced.amount_due_incl_vat - priced.amount_due),
+            "cost_breakdown": _encoder.encode(lines).decode(),
+        }
+
+    async def fail(self, session_id: str, reason: str) -> None:
+        """End a COMPLETED session that cannot be billed in ERROR, with the reason."""
+        async with self._db.transaction() as session:
+            result = await session.execute(
+                update(ChargeSession)
+                .where(ChargeSession.id == session_id, ChargeSession.status == "COMPLETED")
+                .values(status="ERROR", status_reason=reason[:255], ended_at=utcnow())
+            )
+        if getattr(result, "rowcount", 0):
+            await self._records.publish(session_id, "ERROR")
