@@ -6,7 +6,8 @@
         client.tokens.register("guest-room-101")
 
 :class:`ChargeAssist` blocks, :class:`AsyncChargeAssist` is the same for asyncio. Errors are exceptions
-under :class:`ChargeAssistError`; answer types live in :mod:`chargeassist_sdk.models`.
+under :class:`ChargeAssistError`; answer types live in :mod:`chargeassist_sdk.models`. :func:`verify_webhook`
+checks the signature of a webhook Charge Assist sent.
 """
 
 from ._client import AsyncChargeAssist, ChargeAssist
@@ -31,6 +32,7 @@ from ._pagination import AsyncPaginator, Page, Paginator
 from ._retry import IDEMPOTENCY_KEY, RetryPolicy
 from ._sessions import FINAL_STATUSES, SESSION_STATUSES
 from ._sse import ServerSentEvent
+from ._webhooks import WebhookVerificationError, verify_webhook
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -59,4 +61,6 @@ __all__ = [
     "UnexpectedResponseError",
     "ValidationError",
     "WaitTimeoutError",
+    "WebhookVerificationError",
+    "verify_webhook",
 ]
