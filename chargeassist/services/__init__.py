@@ -15,6 +15,7 @@ from ._commands import ChargePointCommand, CommandBus, CommandOutcome, OfflineCo
 from ._container import Services
 from ._errors import ServiceError
 from ._events import InProcessSessionEvents, SessionEventBus, SessionUpdate, Subscription
+from ._issued_tokens import CardDecision, IssuedTokenService, normalize_card_number, token_document
 from ._location_index import ConnectorFacet, IndexedLocation, LocationIndex, SearchFilters
 from ._location_views import LocationSummary, LocationView, build_location_view
 from ._locations import CheckedLocation, LocationService, StoredLocation, evse_id_key
@@ -22,9 +23,7 @@ from ._paging import ContinuationCodec, InvalidContinuationToken
 from ._partners import CreatedPartner, PartnerIdentity, PartnerService, hash_api_key
 from ._qr import QrResolution, QrService
 from ._receipts import PaidWith, ReceiptService, SessionReceipt, paid_with_method, render_receipt_pdf
-from ._tariffs import TariffOffer, TariffService, TariffValidity, TariffView, build_tariff_view
-from ._wallet import AppTokenRecord, WalletService, card_hints, normalize_visual_number
-from .sessions import (
+from ._sessions import (
     CostLine,
     DataPoint,
     IdTagStatus,
@@ -34,6 +33,8 @@ from .sessions import (
     StartedTransaction,
     StartRequest,
 )
+from ._tariffs import TariffOffer, TariffService, TariffValidity, TariffView, build_tariff_view
+from ._wallet import AppTokenRecord, WalletService, card_hints, normalize_visual_number
 
 __all__ = [
     "AccessTokenClaims",
@@ -49,6 +50,7 @@ __all__ = [
     "ConnectorFacet",
     "ConnectorView",
     "ContinuationCodec",
+    "CardDecision",
     "CostLine",
     "CreatedPartner",
     "DataPoint",
@@ -56,6 +58,7 @@ __all__ = [
     "IdTagStatus",
     "InProcessSessionEvents",
     "IndexedLocation",
+    "IssuedTokenService",
     "InvalidContinuationToken",
     "LocationIndex",
     "LocationService",
@@ -93,8 +96,10 @@ __all__ = [
     "evse_id_key",
     "hash_api_key",
     "hash_password",
+    "normalize_card_number",
     "normalize_visual_number",
     "ocpi_status",
+    "token_document",
     "paid_with_method",
     "render_receipt_pdf",
     "verify_password",

@@ -16,6 +16,7 @@ from ._batch import BatchWriter
 from ._charge_points import ChargePointService
 from ._commands import CommandBus, OfflineCommandBus
 from ._events import InProcessSessionEvents, SessionEventBus
+from ._issued_tokens import IssuedTokenService
 from ._location_index import LocationIndex
 from ._locations import LocationService
 from ._offline_evses import SWEEP_INTERVAL_S, OfflineEvses
@@ -24,10 +25,10 @@ from ._partners import PartnerService
 from ._qr import QrService
 from ._receipts import ReceiptService
 from ._secrets import load_or_create_secret
+from ._sessions import SessionService
 from ._tariffs import TariffService
 from ._wallet import WalletService
 from ._webhooks import WebhookConfig, WebhookService
-from .sessions import SessionService
 
 __all__ = ["Services"]
 
@@ -48,6 +49,7 @@ class Services:
     charge_points: ChargePointService
     sessions: SessionService
     writer: BatchWriter
+    issued_tokens: IssuedTokenService
     webhooks: WebhookService
     receipts: ReceiptService
     access_tokens: AccessTokenService | None = None
@@ -108,6 +110,7 @@ class Services:
             charge_points=charge_points,
             sessions=sessions,
             writer=writer,
+            issued_tokens=IssuedTokenService(database),
             webhooks=WebhookService(database, webhooks),
             receipts=ReceiptService(database),
             offline_evses=OfflineEvses(database, locations, liveness_window=liveness_window),

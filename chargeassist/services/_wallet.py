@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from chargeassist.store import AppToken, Database, PaymentMethod
+from chargeassist.store import AppToken, Database, IssuedToken, PaymentMethod
 
 from ._errors import ServiceError
+from ._issued_tokens import expire_due_cards, new_payment_method_id, normalize_card_number, reverify_cards
 
 __all__ = ["AppTokenRecord", "WalletService", "card_hints", "normalize_visual_number"]
-
-_VISUAL_NUMBER = re.compile(r"^[A-Z0-9]{6,40}$")
 
 
 def normalize_visual_number(visual_number: str) -> str | None:
     """Upper-cased without spaces, dashes or stars; None when it cannot be a card's visual number."""
-    key = re.sub(r"[\s*-]", "", visual_number).upper()
-    return key if _VISUAL_NUMBER.fullmatch(key) else None
+    return normalize_card_number(visual_number)
 
 
 def card_hints(visual_number: str) -> tuple[str, str]:
@@ -54,6 +50,14 @@ class AppTokenRecord:
 
 def _record(row: AppToken) -> AppTokenRecord:
     return AppTokenRecord(pk=row.pk, partner_id=row.partner_id, app_token=row.app_token, created_at=row.created_at)
+
+
+async def _token_keys(session: AsyncSession, card_key: str) -> list[str]:
+    """The uid keys of the issued tokens a card number is (by UID or printed number)."""
+    rows = await session.scalars(
+        select(IssuedToken.uid_key).where(or_(IssuedToken.uid_key == card_key, IssuedToken.visual_key == card_key))
+    )
+    return list(rows.all())
 
 
 class WalletService:
@@ -117,7 +121,8 @@ class WalletService:
 
     async def list_payment_methods(self, token: AppTokenRecord) -> list[PaymentMethod]:
         """The wallet, oldest first."""
-        async with self._db.read() as session:
+        async with self._db.transaction() as session:
+            await expire_due_cards(session)
             rows = await session.scalars(
                 select(PaymentMethod)
                 .where(PaymentMethod.app_token_pk == token.pk)
@@ -127,7 +132,8 @@ class WalletService:
 
     async def get_payment_method(self, token: AppTokenRecord, payment_method_id: str) -> PaymentMethod:
         """One payment method of this wallet; 404 for unknown ids and for other wallets' methods."""
-        async with self._db.read() as session:
+        async with self._db.transaction() as session:
+            await expire_due_cards(session)
             row = await session.scalar(
                 select(PaymentMethod).where(
                     PaymentMethod.id == payment_method_id, PaymentMethod.app_token_pk == token.pk
@@ -140,10 +146,12 @@ class WalletService:
     async def add_charge_card(
         self, token: AppTokenRecord, visual_number: str, display_name: str | None
     ) -> tuple[PaymentMethod, bool]:
-        """Add an RFID charge card by its visual number; the same card again gives the same method.
+        """Add an RFID charge card by its visual number (or UID); the same card again gives the same method.
 
         A card number is unique within the partner only: whether another partner's driver registered the
-        same number is never told (see :meth:`SessionService.authorize` for whose swipe it then is).
+        same number is never told. The card is VALID when it is an active token issued by this partner,
+        INVALID when its token is blocked or expired, and PENDING (until the operator approves it) otherwise;
+        another partner's card of the same number reads the same either way.
         """
         card_key = normalize_visual_number(visual_number)
         if card_key is None:
@@ -154,10 +162,20 @@ class WalletService:
                 field="visualNumber",
             )
         async with self._db.transaction() as session:
+            # The partner's card by this number, or the one it already holds of the same issued token (the
+            # driver typed the printed number once and the UID now, or the other way round).
             existing = await session.scalar(
-                select(PaymentMethod).where(
-                    PaymentMethod.partner_id == token.partner_id, PaymentMethod.card_key == card_key
+                select(PaymentMethod)
+                .where(
+                    PaymentMethod.partner_id == token.partner_id,
+                    PaymentMethod.type == "CHARGE_CARD",
+                    or_(
+                        PaymentMethod.card_key == card_key,
+                        PaymentMethod.issued_token_key.in_(await _token_keys(session, card_key)),
+                    ),
                 )
+                .order_by(PaymentMethod.created_at)
+                .limit(1)
             )
             if existing is not None:
                 if existing.app_token_pk != token.pk:
@@ -167,21 +185,23 @@ class WalletService:
                 return existing, False
             hint, short_hint = card_hints(visual_number)
             row = PaymentMethod(
-                id="pm_" + secrets.token_urlsafe(12),
+                id=new_payment_method_id(),
                 app_token_pk=token.pk,
                 partner_id=token.partner_id,
                 type="CHARGE_CARD",
                 card_key=card_key,
                 card_hint=hint,
                 card_short_hint=short_hint,
-                # The RFID id tag a charge point reports is the card's normalised visual number.
+                # Until the card is matched to an issued token (whose UID a charge point reports), its idTag is
+                # its normalised number.
                 id_tag=card_key,
                 display_name=display_name,
-                verification_status="VALID",
+                verification_status="PENDING",
             )
             session.add(row)
             try:
                 await session.flush()
+                await reverify_cards(session, [card_key])
             except IntegrityError as exc:
                 raise _card_in_other_wallet() from exc
             return row, True
@@ -209,7 +229,7 @@ class WalletService:
                     existing.display_name = display_name
                 return existing, False
             row = PaymentMethod(
-                id="pm_" + secrets.token_urlsafe(12),
+                id=new_payment_method_id(),
                 app_token_pk=token.pk,
                 partner_id=token.partner_id,
                 type="EXTERNAL",
@@ -223,10 +243,16 @@ class WalletService:
     async def remove_payment_method(self, token: AppTokenRecord, payment_method_id: str) -> None:
         """Remove one method of this wallet; 404 when it is not in it."""
         async with self._db.transaction() as session:
-            result = await session.execute(
-                delete(PaymentMethod).where(
+            row = await session.scalar(
+                select(PaymentMethod).where(
                     PaymentMethod.id == payment_method_id, PaymentMethod.app_token_pk == token.pk
                 )
             )
-            if getattr(result, "rowcount", 0) == 0:
+            if row is None:
                 raise ServiceError(404, "payment_method_not_found", "no such payment method in this wallet")
+            keys = [key for key in (row.card_key, row.issued_token_key) if key]
+            await session.delete(row)
+            await session.flush()
+            if keys:
+                # A card of the same number that waited behind this one may be the VALID one now.
+                await reverify_cards(session, keys)

@@ -111,6 +111,9 @@ class AppToken(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+_VALID_CARD = "verification_status = 'VALID' AND type = 'CHARGE_CARD'"
+
+
 class PaymentMethod(Base):
     """A payment method in an app token's wallet."""
 
@@ -120,6 +123,14 @@ class PaymentMethod(Base):
         # A card number is unique within a partner, not across partners: a global rule would let any partner
         # learn whether another's driver registered a card, and let the first to register a number own it.
         UniqueConstraint("partner_id", "card_key", name="uq_payment_methods_partner_card"),
+        # Across partners, at most one card of a number is VALID: the one whose swipe charges on its wallet.
+        Index(
+            "uq_payment_methods_valid_id_tag",
+            "id_tag",
+            unique=True,
+            sqlite_where=text(_VALID_CARD),
+            postgresql_where=text(_VALID_CARD),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -135,6 +146,10 @@ class PaymentMethod(Base):
     external_payment_method_id: Mapped[str | None] = mapped_column(String(255))
     display_name: Mapped[str | None] = mapped_column(String(255))
     verification_status: Mapped[str] = mapped_column(String(16))
+    # The issued token (its ``uid_key``) this card was matched to, and the operator's approve or block.
+    issued_token_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    operator_verdict: Mapped[str | None] = mapped_column(String(16))
+    verified_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -27,6 +27,7 @@ TABLES = {
     "connector_statuses",
     "counters",
     "evses",
+    "issued_tokens",
     "locations",
     "meter_values",
     "ocpp_transactions",
