@@ -441,3 +441,18 @@ async def test_a_refused_secret_key_is_a_misconfiguration(api_base: str) -> None
 
 def test_the_secret_key_is_not_in_the_repr() -> None:
     assert "sk_test_hidden" not in repr(StripePaymentProvider("sk_test_hidden"))
+
+
+async def test_an_off_session_charge_on_a_3d_secure_card_requires_action(
+    stripe_provider: StripePaymentProvider, stripe_records: StripeRecords
+) -> None:
+    card = stripe_records.saved_card(NEEDS_AUTHENTICATION)
+    charge = await stripe_provider.charge_off_session(
+        amount=Decimal("7.50"),
+        currency="EUR",
+        customer=card.customer,
+        payment_method=card.payment_method,
+        idempotency_key=_key("charge-difference"),
+    )
+    assert charge.status is ChargeStatus.REQUIRES_ACTION
+    assert stripe_records.payment_intent(str(charge.reference))["amount_received"] == 0
