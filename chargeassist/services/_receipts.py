@@ -339,6 +339,8 @@ def render_receipt_pdf(receipt: SessionReceipt) -> bytes:
     pdf.set_title(_latin1(f"Receipt {receipt.receipt_number}"))
     pdf.set_author(_latin1(receipt.seller.name))
     pdf.set_creator("Charge Assist")
+    # Dated when issued, not when printed: the same receipt always prints to the same bytes.
+    pdf.set_creation_date(receipt.issued_at)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 16)
     pdf.cell(0, 10, _latin1(f"Receipt {receipt.receipt_number}"), new_x="LMARGIN", new_y="NEXT")
