@@ -14,7 +14,13 @@ from ._core import SyncCore, expect_no_content, unwrap
 from ._errors import APIConnectionError, APIError, WaitTimeoutError
 from ._generated.api.locations import get_location, search_locations_in_bounding_box, search_locations_nearby
 from ._generated.api.qr import parse_qr_code
-from ._generated.api.sessions import get_session, list_sessions, start_session, stop_session
+from ._generated.api.sessions import (
+    get_session,
+    get_session_receipt,
+    list_sessions,
+    start_session,
+    stop_session,
+)
 from ._generated.api.tokens import (
     create_access_token,
     delete_app_token,
@@ -44,6 +50,7 @@ from ._generated.models import (
     PaymentMethodResponse,
     QrParseRequest,
     QrParseResponse,
+    SessionReceipt,
     SessionResponse,
     StartSessionRequest,
     StartSessionResponse,
@@ -258,6 +265,18 @@ class Sessions:
     def stop(self, app_token: str, charge_session_id: str) -> SessionResponse:
         """Ask the charger to stop (or cancel a session that has not started); :meth:`wait` sees it end."""
         return unwrap(stop_session.sync_detailed(app_token, charge_session_id, client=self._core.api), SessionResponse)
+
+    def receipt(self, app_token: str, charge_session_id: str) -> SessionReceipt:
+        """The session's receipt once it is paid: lines and totals that add up exactly, and how it was paid.
+
+        Raises :class:`NotFoundError` with ``code`` ``receipt_not_available`` until it is issued."""
+        response = get_session_receipt.sync_detailed(app_token, charge_session_id, client=self._core.api)
+        return unwrap(response, SessionReceipt)
+
+    def receipt_pdf(self, app_token: str, charge_session_id: str) -> bytes:
+        """The same receipt as a PDF document (its bytes)."""
+        response = self._core.http.get(session_path(app_token, charge_session_id, "/receipt.pdf"))
+        return response.content
 
     def list(
         self,

@@ -41,6 +41,10 @@ from .page_charge_point_state_response import PageChargePointStateResponse
 from .page_payment_method_response import PagePaymentMethodResponse
 from .page_session_response import PageSessionResponse
 from .page_tariff_offer_response import PageTariffOfferResponse
+from .page_webhook_delivery_response import PageWebhookDeliveryResponse
+from .page_webhook_endpoint_response import PageWebhookEndpointResponse
+from .paid_with import PaidWith
+from .paid_with_method import PaidWithMethod
 from .patch_location_body import PatchLocationBody
 from .patch_location_response_200 import PatchLocationResponse200
 from .payment_method_response import PaymentMethodResponse
@@ -61,6 +65,12 @@ from .qr_code_request import QrCodeRequest
 from .qr_code_response import QrCodeResponse
 from .qr_parse_request import QrParseRequest
 from .qr_parse_response import QrParseResponse
+from .receipt_evse import ReceiptEvse
+from .receipt_line_document import ReceiptLineDocument
+from .receipt_location import ReceiptLocation
+from .receipt_seller import ReceiptSeller
+from .receipt_totals_document import ReceiptTotalsDocument
+from .receipt_vat_rate import ReceiptVatRate
 from .regular_hours_view import RegularHoursView
 from .reset_command import ResetCommand
 from .reset_command_type import ResetCommandType
@@ -82,6 +92,7 @@ from .search_locations_nearby_power_type_type_2_type_1 import (
 from .search_locations_nearby_power_type_type_3_type_1 import (
     SearchLocationsNearbyPowerTypeType3Type1,
 )
+from .session_receipt import SessionReceipt
 from .session_response import SessionResponse
 from .session_response_start_method import SessionResponseStartMethod
 from .session_response_status import SessionResponseStatus
@@ -99,6 +110,13 @@ from .trigger_message_command_requested_message import (
 )
 from .unlock_connector_command import UnlockConnectorCommand
 from .usage_summary import UsageSummary
+from .webhook_delivery_response import WebhookDeliveryResponse
+from .webhook_delivery_response_event_type import WebhookDeliveryResponseEventType
+from .webhook_delivery_response_status import WebhookDeliveryResponseStatus
+from .webhook_endpoint_request import WebhookEndpointRequest
+from .webhook_endpoint_request_events_item import WebhookEndpointRequestEventsItem
+from .webhook_endpoint_response import WebhookEndpointResponse
+from .webhook_endpoint_response_events_item import WebhookEndpointResponseEventsItem
 
 __all__ = (
     "AccessTokenResponse",
@@ -142,6 +160,10 @@ __all__ = (
     "PagePaymentMethodResponse",
     "PageSessionResponse",
     "PageTariffOfferResponse",
+    "PageWebhookDeliveryResponse",
+    "PageWebhookEndpointResponse",
+    "PaidWith",
+    "PaidWithMethod",
     "PatchLocationBody",
     "PatchLocationResponse200",
     "PaymentMethodResponse",
@@ -160,6 +182,12 @@ __all__ = (
     "QrCodeResponse",
     "QrParseRequest",
     "QrParseResponse",
+    "ReceiptEvse",
+    "ReceiptLineDocument",
+    "ReceiptLocation",
+    "ReceiptSeller",
+    "ReceiptTotalsDocument",
+    "ReceiptVatRate",
     "RegularHoursView",
     "ResetCommand",
     "ResetCommandType",
@@ -169,6 +197,7 @@ __all__ = (
     "SearchLocationsNearbyPowerTypeType1",
     "SearchLocationsNearbyPowerTypeType2Type1",
     "SearchLocationsNearbyPowerTypeType3Type1",
+    "SessionReceipt",
     "SessionResponse",
     "SessionResponseStartMethod",
     "SessionResponseStatus",
@@ -184,4 +213,11 @@ __all__ = (
     "TriggerMessageCommandRequestedMessage",
     "UnlockConnectorCommand",
     "UsageSummary",
+    "WebhookDeliveryResponse",
+    "WebhookDeliveryResponseEventType",
+    "WebhookDeliveryResponseStatus",
+    "WebhookEndpointRequest",
+    "WebhookEndpointRequestEventsItem",
+    "WebhookEndpointResponse",
+    "WebhookEndpointResponseEventsItem",
 )

@@ -24,6 +24,7 @@ class Problem:
         status (int):
         title (str):
         type_ (str):
+        decline_code (None | str | Unset):
         errors (list[FieldError] | None | Unset):
         instance (None | str | Unset):
         request_id (None | str | Unset):
@@ -34,6 +35,7 @@ class Problem:
     status: int
     title: str
     type_: str
+    decline_code: None | str | Unset = UNSET
     errors: list[FieldError] | None | Unset = UNSET
     instance: None | str | Unset = UNSET
     request_id: None | str | Unset = UNSET
@@ -49,6 +51,12 @@ class Problem:
         title = self.title
 
         type_ = self.type_
+
+        decline_code: None | str | Unset
+        if isinstance(self.decline_code, Unset):
+            decline_code = UNSET
+        else:
+            decline_code = self.decline_code
 
         errors: list[dict[str, Any]] | None | Unset
         if isinstance(self.errors, Unset):
@@ -85,6 +93,8 @@ class Problem:
                 "type": type_,
             }
         )
+        if decline_code is not UNSET:
+            field_dict["declineCode"] = decline_code
         if errors is not UNSET:
             field_dict["errors"] = errors
         if instance is not UNSET:
@@ -108,6 +118,15 @@ class Problem:
         title = d.pop("title")
 
         type_ = d.pop("type")
+
+        def _parse_decline_code(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        decline_code = _parse_decline_code(d.pop("declineCode", UNSET))
 
         def _parse_errors(data: object) -> list[FieldError] | None | Unset:
             if data is None:
@@ -155,6 +174,7 @@ class Problem:
             status=status,
             title=title,
             type_=type_,
+            decline_code=decline_code,
             errors=errors,
             instance=instance,
             request_id=request_id,

@@ -1,0 +1,224 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.session_receipt import SessionReceipt
+from ...types import Response
+
+
+def _get_kwargs(
+    app_token: str,
+    charge_session_id: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/tokens/{app_token}/sessions/{charge_session_id}/receipt".format(
+            app_token=quote(str(app_token), safe=""),
+            charge_session_id=quote(str(charge_session_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | SessionReceipt | None:
+    if response.status_code == 200:
+        response_200 = SessionReceipt.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Problem.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | SessionReceipt]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    app_token: str,
+    charge_session_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Problem | SessionReceipt]:
+    """The session's receipt: seller, place, lines and totals that add up exactly, and how it was paid
+
+     Issued once the session is paid, and never changed afterwards; `receiptNumber` is gapless per
+    operator. On every line and in the totals `net + vat = gross` in the currency's minor unit, and
+    `totals.gross` is the amount charged. `receipt_not_available` (404) until it is issued;
+    `session_not_found` (404) for a session of another token.
+
+    Args:
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
+        charge_session_id (str): The chargeSessionId
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | SessionReceipt]
+    """
+
+    kwargs = _get_kwargs(
+        app_token=app_token,
+        charge_session_id=charge_session_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    app_token: str,
+    charge_session_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Problem | SessionReceipt | None:
+    """The session's receipt: seller, place, lines and totals that add up exactly, and how it was paid
+
+     Issued once the session is paid, and never changed afterwards; `receiptNumber` is gapless per
+    operator. On every line and in the totals `net + vat = gross` in the currency's minor unit, and
+    `totals.gross` is the amount charged. `receipt_not_available` (404) until it is issued;
+    `session_not_found` (404) for a session of another token.
+
+    Args:
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
+        charge_session_id (str): The chargeSessionId
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | SessionReceipt
+    """
+
+    return sync_detailed(
+        app_token=app_token,
+        charge_session_id=charge_session_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    app_token: str,
+    charge_session_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Problem | SessionReceipt]:
+    """The session's receipt: seller, place, lines and totals that add up exactly, and how it was paid
+
+     Issued once the session is paid, and never changed afterwards; `receiptNumber` is gapless per
+    operator. On every line and in the totals `net + vat = gross` in the currency's minor unit, and
+    `totals.gross` is the amount charged. `receipt_not_available` (404) until it is issued;
+    `session_not_found` (404) for a session of another token.
+
+    Args:
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
+        charge_session_id (str): The chargeSessionId
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | SessionReceipt]
+    """
+
+    kwargs = _get_kwargs(
+        app_token=app_token,
+        charge_session_id=charge_session_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    app_token: str,
+    charge_session_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Problem | SessionReceipt | None:
+    """The session's receipt: seller, place, lines and totals that add up exactly, and how it was paid
+
+     Issued once the session is paid, and never changed afterwards; `receiptNumber` is gapless per
+    operator. On every line and in the totals `net + vat = gross` in the currency's minor unit, and
+    `totals.gross` is the amount charged. `receipt_not_available` (404) until it is issued;
+    `session_not_found` (404) for a session of another token.
+
+    Args:
+        app_token (str): The app token: any opaque string, without control characters and not only
+            white space
+        charge_session_id (str): The chargeSessionId
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | SessionReceipt
+    """
+
+    return (
+        await asyncio_detailed(
+            app_token=app_token,
+            charge_session_id=charge_session_id,
+            client=client,
+        )
+    ).parsed

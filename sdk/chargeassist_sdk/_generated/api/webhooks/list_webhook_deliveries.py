@@ -1,0 +1,231 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.page_webhook_delivery_response import PageWebhookDeliveryResponse
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    endpoint_id: str,
+    *,
+    page_size: int | Unset = 20,
+    continuation_token: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["pageSize"] = page_size
+
+    json_continuation_token: None | str | Unset
+    if isinstance(continuation_token, Unset):
+        json_continuation_token = UNSET
+    else:
+        json_continuation_token = continuation_token
+    params["continuationToken"] = json_continuation_token
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/webhooks/endpoints/{endpoint_id}/deliveries".format(
+            endpoint_id=quote(str(endpoint_id), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> PageWebhookDeliveryResponse | Problem | None:
+    if response.status_code == 200:
+        response_200 = PageWebhookDeliveryResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Problem.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[PageWebhookDeliveryResponse | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    endpoint_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    page_size: int | Unset = 20,
+    continuation_token: None | str | Unset = UNSET,
+) -> Response[PageWebhookDeliveryResponse | Problem]:
+    """The endpoint's delivery log, newest first
+
+    Args:
+        endpoint_id (str): The endpoint's id, chosen by the partner: 1 to 64 letters, digits,
+            dots, dashes, underscores
+        page_size (int | Unset):  Default: 20.
+        continuation_token (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PageWebhookDeliveryResponse | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        endpoint_id=endpoint_id,
+        page_size=page_size,
+        continuation_token=continuation_token,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    endpoint_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    page_size: int | Unset = 20,
+    continuation_token: None | str | Unset = UNSET,
+) -> PageWebhookDeliveryResponse | Problem | None:
+    """The endpoint's delivery log, newest first
+
+    Args:
+        endpoint_id (str): The endpoint's id, chosen by the partner: 1 to 64 letters, digits,
+            dots, dashes, underscores
+        page_size (int | Unset):  Default: 20.
+        continuation_token (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PageWebhookDeliveryResponse | Problem
+    """
+
+    return sync_detailed(
+        endpoint_id=endpoint_id,
+        client=client,
+        page_size=page_size,
+        continuation_token=continuation_token,
+    ).parsed
+
+
+async def asyncio_detailed(
+    endpoint_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    page_size: int | Unset = 20,
+    continuation_token: None | str | Unset = UNSET,
+) -> Response[PageWebhookDeliveryResponse | Problem]:
+    """The endpoint's delivery log, newest first
+
+    Args:
+        endpoint_id (str): The endpoint's id, chosen by the partner: 1 to 64 letters, digits,
+            dots, dashes, underscores
+        page_size (int | Unset):  Default: 20.
+        continuation_token (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PageWebhookDeliveryResponse | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        endpoint_id=endpoint_id,
+        page_size=page_size,
+        continuation_token=continuation_token,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    endpoint_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    page_size: int | Unset = 20,
+    continuation_token: None | str | Unset = UNSET,
+) -> PageWebhookDeliveryResponse | Problem | None:
+    """The endpoint's delivery log, newest first
+
+    Args:
+        endpoint_id (str): The endpoint's id, chosen by the partner: 1 to 64 letters, digits,
+            dots, dashes, underscores
+        page_size (int | Unset):  Default: 20.
+        continuation_token (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PageWebhookDeliveryResponse | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            endpoint_id=endpoint_id,
+            client=client,
+            page_size=page_size,
+            continuation_token=continuation_token,
+        )
+    ).parsed
