@@ -23,7 +23,9 @@ from ._paging import ContinuationCodec, InvalidContinuationToken
 from ._partners import CreatedPartner, PartnerIdentity, PartnerService, hash_api_key
 from ._qr import QrResolution, QrService
 from ._receipts import PaidWith, ReceiptService, SessionReceipt, paid_with_method, render_receipt_pdf
-from ._sessions import (
+from ._tariffs import TariffOffer, TariffService, TariffValidity, TariffView, build_tariff_view
+from ._wallet import AppTokenRecord, WalletService, card_hints, normalize_visual_number
+from .sessions import (
     CostLine,
     DataPoint,
     IdTagStatus,
@@ -33,8 +35,6 @@ from ._sessions import (
     StartedTransaction,
     StartRequest,
 )
-from ._tariffs import TariffOffer, TariffService, TariffValidity, TariffView, build_tariff_view
-from ._wallet import AppTokenRecord, WalletService, card_hints, normalize_visual_number
 
 __all__ = [
     "AccessTokenClaims",

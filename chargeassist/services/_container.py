@@ -25,10 +25,10 @@ from ._partners import PartnerService
 from ._qr import QrService
 from ._receipts import ReceiptService
 from ._secrets import load_or_create_secret
-from ._sessions import SessionService
 from ._tariffs import TariffService
 from ._wallet import WalletService
 from ._webhooks import WebhookConfig, WebhookService
+from .sessions import SessionService
 
 __all__ = ["Services"]
 
