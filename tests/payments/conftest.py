@@ -3,8 +3,13 @@ and helpers that act as the app and as Stripe's dashboard: save a test card, lis
 
 from __future__ import annotations
 
+import queue
+import threading
+import time
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
@@ -86,6 +91,62 @@ class StripeRecords:
         self._post(
             f"/v1/payment_intents/{reference}/_authenticate", {"client_secret": client_secret, "success": "true"}
         )
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class HttpServer:
+    """A real HTTP server on a free loopback port, in a thread: it records every request and answers
+    ``status`` after ``delay_s`` (a PSP that fails, a PSP that hangs, a webhook receiver)."""
+
+    status: int = 200
+    delay_s: float = 0.0
+    received: queue.Queue[Received] = field(default_factory=queue.Queue)
+    base: str = ""
+
+
+@contextmanager
+def http_server(status: int = 200, delay_s: float = 0.0) -> Iterator[HttpServer]:
+    server_state = HttpServer(status=status, delay_s=delay_s)
+
+    class Handler(BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            server_state.received.put(Received(self.path, dict(self.headers.items()), body))
+            time.sleep(server_state.delay_s)
+            payload = b'{"error": {"type": "api_error", "message": "boom"}}'
+            try:
+                self.send_response(server_state.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+            except OSError:
+                pass  # the client gave up waiting (the timeout tests)
+
+        do_GET = do_POST = _answer
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    server_state.base = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server_state
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
 from decimal import Decimal
 
@@ -28,6 +30,7 @@ from tests.payments.conftest import (
     PAYS,
     SavedTestCard,
     StripeRecords,
+    http_server,
 )
 
 HOLD = Decimal("50.00")
@@ -150,6 +153,27 @@ async def test_the_same_idempotency_key_twice_places_one_hold(
     second = await _hold(stripe_provider, card, key=key)
     assert first == second
     assert [pi["id"] for pi in stripe_records.payment_intents(card.customer)] == [first]
+
+
+async def test_two_concurrent_holds_under_one_key_place_one_hold(
+    stripe_provider: StripePaymentProvider, stripe_records: StripeRecords
+) -> None:
+    card = stripe_records.saved_card(PAYS)
+    key = _key("authorize")
+    first, second = await asyncio.gather(_hold(stripe_provider, card, key=key), _hold(stripe_provider, card, key=key))
+    assert first == second
+    assert len(stripe_records.payment_intents(card.customer)) == 1
+
+
+async def test_a_release_repeated_with_its_key_answers_the_same(
+    stripe_provider: StripePaymentProvider, stripe_records: StripeRecords
+) -> None:
+    card = stripe_records.saved_card(PAYS)
+    reference = await _hold(stripe_provider, card)
+    key = _key("release")
+    assert await stripe_provider.release(reference, idempotency_key=key) == await stripe_provider.release(
+        reference, idempotency_key=key
+    )
 
 
 async def test_different_keys_place_different_holds(
@@ -428,6 +452,44 @@ async def test_a_provider_that_cannot_be_reached_is_unavailable() -> None:
             )
     finally:
         await provider.aclose()
+
+
+async def test_a_stripe_answering_5xx_is_unavailable_and_was_sent_the_idempotency_key() -> None:
+    with http_server(status=500) as failing:
+        provider = StripePaymentProvider("sk_test_x", api_base=failing.base, max_network_retries=0)
+        try:
+            with pytest.raises(PaymentProviderUnavailable):
+                await provider.authorize(
+                    amount=HOLD, currency="EUR", customer="cus_x", payment_method="pm_x", idempotency_key="key-5xx"
+                )
+        finally:
+            await provider.aclose()
+        sent = failing.received.get_nowait()
+    assert sent.headers["Idempotency-Key"] == "key-5xx"
+
+
+async def test_network_retries_repeat_the_same_idempotency_key() -> None:
+    with http_server(status=503) as failing:
+        provider = StripePaymentProvider("sk_test_x", api_base=failing.base, max_network_retries=2)
+        try:
+            with pytest.raises(PaymentProviderUnavailable):
+                await provider.release("pi_x", idempotency_key="key-retried")
+        finally:
+            await provider.aclose()
+        keys = [failing.received.get_nowait().headers["Idempotency-Key"] for _ in range(failing.received.qsize())]
+    assert keys == ["key-retried"] * 3
+
+
+async def test_a_stripe_that_does_not_answer_in_time_is_unavailable() -> None:
+    with http_server(delay_s=2.0) as hanging:
+        provider = StripePaymentProvider("sk_test_x", api_base=hanging.base, timeout_s=0.3, max_network_retries=0)
+        started = time.monotonic()
+        try:
+            with pytest.raises(PaymentProviderUnavailable):
+                await provider.retrieve("pi_x")
+        finally:
+            await provider.aclose()
+    assert time.monotonic() - started < 2.0
 
 
 async def test_a_refused_secret_key_is_a_misconfiguration(api_base: str) -> None:

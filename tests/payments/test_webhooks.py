@@ -6,11 +6,17 @@ import hashlib
 import hmac
 import json
 import time
+import uuid
 from datetime import UTC, datetime
+from decimal import Decimal
 
+import httpx
 import pytest
 
+from chargeassist.demo._localstripe import LocalStripe
+from chargeassist.payments import StripePaymentProvider
 from chargeassist.payments.webhooks import StripeEvent, WebhookSignatureInvalid, verify_stripe_webhook
+from tests.payments.conftest import PAYS, StripeRecords, http_server
 
 SECRET = "whsec_test_secret"
 
@@ -93,3 +99,30 @@ def test_a_signed_payload_that_is_not_json_is_refused_as_invalid() -> None:
     with pytest.raises(WebhookSignatureInvalid) as refused:
         verify_stripe_webhook(payload, _sign(payload), SECRET)
     assert refused.value.code == "webhook_payload_invalid"
+
+
+async def test_an_event_localstripe_delivers_is_verified_and_names_its_payment_intent(
+    local_stripe: LocalStripe, stripe_provider: StripePaymentProvider, stripe_records: StripeRecords
+) -> None:
+    secret = "whsec_from_localstripe"
+    with http_server() as receiver:
+        registered = httpx.post(
+            f"{local_stripe.upstream_base}/_config/webhooks/{uuid.uuid4().hex}",
+            data={"url": receiver.base + "/stripe", "secret": secret, "events[0]": "payment_intent.succeeded"},
+        )
+        assert registered.status_code == 200
+        card = stripe_records.saved_card(PAYS)
+        charge = await stripe_provider.charge_off_session(
+            amount=Decimal("4.20"),
+            currency="EUR",
+            customer=card.customer,
+            payment_method=card.payment_method,
+            idempotency_key=f"webhook-{uuid.uuid4()}",
+        )
+        deadline = time.monotonic() + 10
+        while True:
+            delivery = receiver.received.get(timeout=max(0.1, deadline - time.monotonic()))
+            event = verify_stripe_webhook(delivery.body, delivery.headers.get("Stripe-Signature"), secret)
+            if event.payment_intent_id == charge.reference:
+                break
+    assert (event.type, event.object_type, event.status) == ("payment_intent.succeeded", "payment_intent", "succeeded")
