@@ -11,6 +11,7 @@ from typing import Any
 import msgspec
 from sqlalchemy import select, update
 
+from chargeassist.domain.receipts import session_amounts
 from chargeassist.domain.sessions import MeterReading, SessionEvent, pricing_samples
 from chargeassist.domain.tariffs import TariffValidationError, decode_tariff, price_session
 from chargeassist.store import ChargeSession, Database, utcnow
@@ -87,11 +88,14 @@ class SessionBilling:
             )
             for line in priced.breakdown
         ]
+        # The receipt's totals: VAT is the exact VAT rounded once (not the difference of two rounded totals),
+        # the gross is what is charged, and the net is what is left; the receipt issued later shows the same.
+        totals = session_amounts(priced).totals
         return values | {
             "total_energy_kwh": str(priced.totals.total_energy),
-            "total_cost_excl_vat": str(priced.amount_due),
-            "total_cost": str(priced.amount_due_incl_vat),
-            "total_vat": str(priced.amount_due_incl_vat - priced.amount_due),
+            "total_cost_excl_vat": str(totals.net),
+            "total_cost": str(totals.gross),
+            "total_vat": str(totals.vat),
             "cost_breakdown": _encoder.encode(lines).decode(),
         }
 
