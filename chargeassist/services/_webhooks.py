@@ -34,7 +34,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from chargeassist.store import Database, WebhookDelivery, WebhookEndpoint, WebhookEvent, utcnow
+from chargeassist.store import (
+    AppToken,
+    ChargeSession,
+    Database,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+    utcnow,
+)
 
 from ._errors import ServiceError
 from ._paging import ContinuationCodec, InvalidContinuationToken
@@ -46,6 +54,7 @@ __all__ = [
     "EndpointView",
     "WebhookConfig",
     "WebhookService",
+    "announce_session_change",
     "enqueue",
     "sign",
 ]
@@ -204,22 +213,23 @@ def _wake_workers(_session: Any) -> None:
         wake()
 
 
-async def enqueue(session: AsyncSession, partner_id: str, event_type: str, data: Mapping[str, Any]) -> str | None:
-    """Write an event of ``partner_id`` and its deliveries in ``session``'s transaction; returns the event id, or
-    None when no endpoint of the partner subscribes to ``event_type`` (then nothing is written: the cost is one
-    read on the partner's endpoint index). ``data`` is encoded with msgspec (Decimals as strings)."""
-    if event_type not in EVENT_TYPES:
-        raise ValueError(f"unknown webhook event type {event_type!r}")
-    rows = (
-        await session.execute(
-            select(WebhookEndpoint.pk, WebhookEndpoint.events).where(WebhookEndpoint.partner_id == partner_id)
-        )
-    ).all()
+async def _subscribed(session: AsyncSession, partner_id: str) -> list[tuple[int, str]]:
+    """The partner's endpoints and their subscribed types: one read on the partner's endpoint index."""
+    rows = await session.execute(
+        select(WebhookEndpoint.pk, WebhookEndpoint.events).where(WebhookEndpoint.partner_id == partner_id)
+    )
+    return [(pk, events) for pk, events in rows.all()]
+
+
+def _subscribers(endpoints: list[tuple[int, str]], event_type: str) -> list[int]:
     # The subscribed types are a JSON list of known names: a quoted substring test is exact.
     quoted = f'"{event_type}"'
-    endpoint_pks = [pk for pk, events in rows if quoted in events]
-    if not endpoint_pks:
-        return None
+    return [pk for pk, events in endpoints if quoted in events]
+
+
+async def _write(
+    session: AsyncSession, partner_id: str, event_type: str, data: Mapping[str, Any], endpoint_pks: list[int]
+) -> str:
     now = utcnow()
     row = WebhookEvent(
         id=_new_id("evt_"),
@@ -247,6 +257,62 @@ async def enqueue(session: AsyncSession, partner_id: str, event_type: str, data:
     if _wakers:
         event.listen(session.sync_session, "after_commit", _wake_workers, once=True)
     return row.id
+
+
+async def enqueue(session: AsyncSession, partner_id: str, event_type: str, data: Mapping[str, Any]) -> str | None:
+    """Write an event of ``partner_id`` and its deliveries in ``session``'s transaction; returns the event id, or
+    None when no endpoint of the partner subscribes to ``event_type`` (then nothing is written: the cost is one
+    read on the partner's endpoint index). ``data`` is encoded with msgspec (Decimals as strings)."""
+    if event_type not in EVENT_TYPES:
+        raise ValueError(f"unknown webhook event type {event_type!r}")
+    endpoint_pks = _subscribers(await _subscribed(session, partner_id), event_type)
+    if not endpoint_pks:
+        return None
+    return await _write(session, partner_id, event_type, data, endpoint_pks)
+
+
+async def announce_session_change(session: AsyncSession, row: ChargeSession, changes: Mapping[str, Any]) -> None:
+    """Enqueue ``session.status_changed`` (and ``session.cdr_available`` when it becomes CDR_AVAILABLE) for a
+    status change of ``row`` (as it was) by ``changes`` (the values written), inside the change's transaction.
+    For a partner without endpoints it costs the one read of :func:`enqueue`."""
+    status = changes.get("status")
+    if status is None or status == row.status:
+        return
+    endpoints = await _subscribed(session, row.partner_id)
+    if not endpoints:
+        return
+    wanted = {"session.status_changed": _subscribers(endpoints, "session.status_changed")}
+    if status == "CDR_AVAILABLE":
+        wanted["session.cdr_available"] = _subscribers(endpoints, "session.cdr_available")
+    wanted = {event_type: pks for event_type, pks in wanted.items() if pks}
+    if not wanted:
+        return
+
+    def value(name: str) -> Any:
+        return changes.get(name, getattr(row, name))
+
+    app_token = await session.scalar(select(AppToken.app_token).where(AppToken.pk == row.app_token_pk))
+    base = {
+        "chargeSessionId": row.id,
+        "appToken": app_token,
+        "locationId": row.location_id,
+        "evseUid": row.evse_uid,
+        "connectorId": row.connector_id,
+    }
+    for event_type, pks in wanted.items():
+        if event_type == "session.status_changed":
+            data = base | {"status": status, "previousStatus": row.status, "statusReason": value("status_reason")}
+        else:
+            data = base | {
+                "startTime": value("started_at"),
+                "endTime": value("stopped_at"),
+                "totalEnergyKwh": value("total_energy_kwh"),
+                "totalCostsExclVat": value("total_cost_excl_vat"),
+                "totalCosts": value("total_cost"),
+                "totalVat": value("total_vat"),
+                "currency": value("currency"),
+            }
+        await _write(session, row.partner_id, event_type, data, pks)
 
 
 def event_body(event_id: str, event_type: str, created_at: datetime, payload: str) -> bytes:
