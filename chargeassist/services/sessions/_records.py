@@ -30,6 +30,7 @@ from chargeassist.store import ChargeSession, Database, MeterValueRow, OcppTrans
 
 from .._errors import ServiceError
 from .._events import SessionEventBus, SessionUpdate
+from .._webhooks import announce_session_change
 
 _log = logging.getLogger("chargeassist.sessions")
 
@@ -113,6 +114,9 @@ class SessionRecords:
                     .where(ChargeSession.id == session_id, ChargeSession.status == row.status)
                     .values(**changes)
                 )
+                if getattr(result, "rowcount", 0) == 1:
+                    # In the change's transaction: partners hear of exactly the changes that commit.
+                    await announce_session_change(session, row, changes)
             if getattr(result, "rowcount", 0) == 1:
                 for name, value in changes.items():
                     setattr(row, name, value)
