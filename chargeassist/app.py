@@ -39,6 +39,7 @@ from chargeassist.api._auth import Principal, principal_of
 from chargeassist.api._errors import ApiError, problem_responses, request_id_of
 from chargeassist.api._request import ApiRequest, check_path_and_query
 from chargeassist.api._wire import ServicesDep, api_error
+from chargeassist.api.operator import IssuedTokenController, OperatorPaymentMethodController
 from chargeassist.api.sessions import SessionController
 from chargeassist.api.webhooks import WebhookController
 from chargeassist.csms import CentralSystem, InProcessCommandBus
@@ -247,6 +248,8 @@ def create_app(
             LocationController,
             QrController,
             OperatorController,
+            IssuedTokenController,
+            OperatorPaymentMethodController,
             SessionController,
             WebhookController,
             central.route_handler(),

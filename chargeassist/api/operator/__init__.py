@@ -1,5 +1,13 @@
 """The operator API."""
 
 from .controllers import ChargePointRequest, OperatorController, QrCodeRequest, QrCodeResponse
+from .tokens import IssuedTokenController, OperatorPaymentMethodController
 
-__all__ = ["ChargePointRequest", "OperatorController", "QrCodeRequest", "QrCodeResponse"]
+__all__ = [
+    "ChargePointRequest",
+    "IssuedTokenController",
+    "OperatorController",
+    "OperatorPaymentMethodController",
+    "QrCodeRequest",
+    "QrCodeResponse",
+]
