@@ -34,6 +34,8 @@ TABLES = {
     "partners",
     "payment_methods",
     "qr_codes",
+    "receipt_counters",
+    "receipts",
     "service_secrets",
     "tariffs",
 }
