@@ -609,8 +609,11 @@ class WebhookService:
     async def run_once(self) -> int:
         """Claim the due deliveries (the oldest pending one of each endpoint) and send them; returns how many."""
         claimed = await self._claim()
-        if claimed:
-            await asyncio.gather(*(self._deliver(c) for c in claimed))
+        results = await asyncio.gather(*(self._deliver(c) for c in claimed), return_exceptions=True)
+        for claim, result in zip(claimed, results, strict=True):
+            if isinstance(result, Exception):
+                # Its lease runs out and it is sent again: the endpoint may see it twice, never not at all.
+                _log.error("recording webhook delivery %s failed: %s", claim.delivery_id, result)
         return len(claimed)
 
     async def _claim(self) -> list[_Claimed]:
