@@ -13,6 +13,7 @@ its own (``python -m chargeassist.demo._stripe_front --port N --upstream URL``),
   original hold upstream and reported as the amount asked for;
 - PaymentIntents carry ``amount_capturable`` and ``amount_received``; a capture above what is capturable is
   refused with 400 ``amount_too_large`` on ``amount_to_capture``;
+- only a ``requires_capture`` PaymentIntent can be captured (localstripe would capture a canceled one);
 - a card decline carries ``decline_code`` (``generic_decline`` when upstream gave none) and its PaymentIntent;
 - ``allowed_payment_method_types`` is passed on as ``payment_method_types``.
 
@@ -172,10 +173,22 @@ class StripeFront:
         current = await self._retrieve(reference, headers)
         if current is None:
             return await self._augmented("POST", path, "", headers, body)
+        if current.get("status") != "requires_capture":
+            # localstripe would capture even a canceled PaymentIntent; Stripe refuses anything not held.
+            return _error(
+                400,
+                "invalid_request_error",
+                f"This PaymentIntent could not be captured because it has a status of {current.get('status')}.",
+                code="payment_intent_unexpected_state",
+            )
         pairs = parse_qsl(body.decode(), keep_blank_values=True)
-        asked = next((int(v) for k, v in pairs if k == "amount_to_capture"), None)
+        try:
+            asked_for = next((int(v) for k, v in pairs if k == "amount_to_capture"), None)
+        except ValueError:
+            return _error(400, "invalid_request_error", "Invalid integer: amount_to_capture", param="amount_to_capture")
         capturable = int(current.get("amount_capturable") or 0)
-        if asked is not None and asked > capturable:
+        asked = capturable if asked_for is None else asked_for
+        if asked > capturable:
             return _error(
                 400,
                 "invalid_request_error",
@@ -184,13 +197,15 @@ class StripeFront:
                 param="amount_to_capture",
             )
         original = int(current["_original_amount"])
-        upstream_amount = asked if asked is None or asked <= original else original
+        # Above the original hold (raised by an increment) localstripe can take only the original.
+        upstream_amount = min(asked, original)
         forwarded = [(k, v) for k, v in pairs if k != "amount_to_capture"]
-        if upstream_amount is not None:
+        if asked_for is not None or upstream_amount != asked:
             forwarded.append(("amount_to_capture", str(upstream_amount)))
         answer = await self._forward("POST", path, "", headers, urlencode(forwarded).encode())
-        if answer.status == 200:
-            self._received[reference] = asked if asked is not None else capturable
+        if answer.status == 200 and upstream_amount != asked:
+            # Only then does localstripe's own record (charge less refund) fall short of what was taken.
+            self._received[reference] = asked
         return self._rewrite(answer)
 
     async def _increment(self, reference: str, headers: list[tuple[str, str]], body: bytes) -> _Answer:

@@ -121,3 +121,32 @@ def test_allowed_payment_method_types_reach_localstripe_by_its_older_name(
     assert _hold(front, stripe_records, **form).status_code == 200
     with httpx.Client(base_url=local_stripe.upstream_base, headers={"Authorization": f"Bearer {api_key}"}) as direct:
         assert _hold(direct, stripe_records, **form).status_code == 400
+
+
+def test_a_full_capture_after_an_increment_takes_the_raised_hold(
+    front: httpx.Client, stripe_records: StripeRecords
+) -> None:
+    held = _held(front, stripe_records, **_INCREMENTAL)
+    front.post(f"/v1/payment_intents/{held['id']}/increment_authorization", data={"amount": "8000"})
+    captured = front.post(f"/v1/payment_intents/{held['id']}/capture")
+    assert captured.status_code == 200, captured.text
+    assert (captured.json()["status"], captured.json()["amount_received"]) == ("succeeded", 8000)
+
+
+def test_a_partial_capture_is_reported_from_localstripes_own_refund(
+    front: httpx.Client, stripe_records: StripeRecords
+) -> None:
+    held = _held(front, stripe_records)
+    front.post(f"/v1/payment_intents/{held['id']}/capture", data={"amount_to_capture": "1234"})
+    record = front.get(f"/v1/payment_intents/{held['id']}").json()
+    assert record["latest_charge"]["amount_refunded"] == 5000 - 1234
+    assert record["amount_received"] == 1234
+
+
+def test_a_canceled_hold_cannot_be_captured(front: httpx.Client, stripe_records: StripeRecords) -> None:
+    held = _held(front, stripe_records)
+    front.post(f"/v1/payment_intents/{held['id']}/cancel")
+    answer = front.post(f"/v1/payment_intents/{held['id']}/capture", data={"amount_to_capture": "100"})
+    assert answer.status_code == 400
+    assert answer.json()["error"]["code"] == "payment_intent_unexpected_state"
+    assert front.get(f"/v1/payment_intents/{held['id']}").json()["status"] == "canceled"
