@@ -40,6 +40,7 @@ from chargeassist.api._errors import ApiError, problem_responses, request_id_of
 from chargeassist.api._request import ApiRequest, check_path_and_query
 from chargeassist.api._wire import ServicesDep, api_error
 from chargeassist.api.operator import IssuedTokenController, OperatorPaymentMethodController
+from chargeassist.api.payments import FailedPaymentController, StripeCardController, StripeWebhookController
 from chargeassist.api.sessions import SessionController
 from chargeassist.api.webhooks import WebhookController
 from chargeassist.csms import CentralSystem, InProcessCommandBus
@@ -86,7 +87,8 @@ def _rate_limited_handler(request: Request[Any, Any, Any], exc: RateLimited) -> 
     return exception_handlers[ApiError](request, error)
 
 
-_UNAUTHENTICATED = ("^/schema", "^/v1/health$", "^/ocpp/")
+# Stripe's webhook carries no API key: its signature, checked by the handler, is its credential.
+_UNAUTHENTICATED = ("^/schema", "^/v1/health$", "^/ocpp/", "^/v1/webhooks/stripe$")
 
 
 def _declare_rate_limited(app: Litestar) -> None:
@@ -251,6 +253,9 @@ def create_app(
             IssuedTokenController,
             OperatorPaymentMethodController,
             SessionController,
+            StripeCardController,
+            FailedPaymentController,
+            StripeWebhookController,
             WebhookController,
             central.route_handler(),
         ],

@@ -21,6 +21,8 @@ from ._location_views import LocationSummary, LocationView, build_location_view
 from ._locations import CheckedLocation, LocationService, StoredLocation, evse_id_key
 from ._paging import ContinuationCodec, InvalidContinuationToken
 from ._partners import CreatedPartner, PartnerIdentity, PartnerService, hash_api_key
+from ._payments import FailedPayment, PaymentChange, PaymentSteps
+from ._psp_cards import PspCardService, SetupIntentView, card_hint_of
 from ._qr import QrResolution, QrService
 from ._receipts import PaidWith, ReceiptService, SessionReceipt, paid_with_method, render_receipt_pdf
 from ._tariffs import TariffOffer, TariffService, TariffValidity, TariffView, build_tariff_view
@@ -29,6 +31,7 @@ from .sessions import (
     CostLine,
     DataPoint,
     IdTagStatus,
+    PaymentView,
     SessionFilters,
     SessionService,
     SessionView,
@@ -41,6 +44,7 @@ __all__ = [
     "AccessTokenService",
     "AppTokenRecord",
     "BatchWriter",
+    "CardDecision",
     "ChargePointCommand",
     "ChargePointService",
     "ChargePointView",
@@ -50,16 +54,16 @@ __all__ = [
     "ConnectorFacet",
     "ConnectorView",
     "ContinuationCodec",
-    "CardDecision",
     "CostLine",
     "CreatedPartner",
     "DataPoint",
     "EvseLink",
+    "FailedPayment",
     "IdTagStatus",
     "InProcessSessionEvents",
     "IndexedLocation",
-    "IssuedTokenService",
     "InvalidContinuationToken",
+    "IssuedTokenService",
     "LocationIndex",
     "LocationService",
     "LocationSummary",
@@ -69,6 +73,10 @@ __all__ = [
     "PaidWith",
     "PartnerIdentity",
     "PartnerService",
+    "PaymentChange",
+    "PaymentSteps",
+    "PaymentView",
+    "PspCardService",
     "QrResolution",
     "QrService",
     "ReceiptService",
@@ -81,6 +89,7 @@ __all__ = [
     "SessionService",
     "SessionUpdate",
     "SessionView",
+    "SetupIntentView",
     "StartRequest",
     "StartedTransaction",
     "StoredLocation",
@@ -92,6 +101,7 @@ __all__ = [
     "WalletService",
     "build_location_view",
     "build_tariff_view",
+    "card_hint_of",
     "card_hints",
     "evse_id_key",
     "hash_api_key",
@@ -99,8 +109,8 @@ __all__ = [
     "normalize_card_number",
     "normalize_visual_number",
     "ocpi_status",
-    "token_document",
     "paid_with_method",
     "render_receipt_pdf",
+    "token_document",
     "verify_password",
 ]

@@ -8,6 +8,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
+from chargeassist.payments import PaymentProviders, build_payment_providers
 from chargeassist.settings import JwtKey, Settings
 from chargeassist.store import Database
 
@@ -22,6 +23,8 @@ from ._locations import LocationService
 from ._offline_evses import SWEEP_INTERVAL_S, OfflineEvses
 from ._paging import ContinuationCodec
 from ._partners import PartnerService
+from ._payments import PaymentSteps
+from ._psp_cards import PspCardService
 from ._qr import QrService
 from ._receipts import ReceiptService
 from ._secrets import load_or_create_secret
@@ -49,13 +52,17 @@ class Services:
     charge_points: ChargePointService
     sessions: SessionService
     writer: BatchWriter
-    issued_tokens: IssuedTokenService
     webhooks: WebhookService
     receipts: ReceiptService
+    payment_providers: PaymentProviders
+    payments: PaymentSteps
+    psp_cards: PspCardService
+    issued_tokens: IssuedTokenService
     access_tokens: AccessTokenService | None = None
     continuation: ContinuationCodec | None = None
     offline_evses: OfflineEvses | None = None
     _refresher: asyncio.Task[None] | None = None
+    _reconciler: asyncio.Task[None] | None = None
     _offline_sweeper: asyncio.Task[None] | None = None
 
     @classmethod
@@ -67,6 +74,7 @@ class Services:
         commands: CommandBus | None = None,
         events: SessionEventBus | None = None,
         webhooks: WebhookConfig | None = None,
+        payment_providers: PaymentProviders | None = None,
     ) -> Services:
         """Wire the services; nothing touches the store until :meth:`start`.
 
@@ -89,9 +97,14 @@ class Services:
             command_timeout_s=settings.ocpp_response_timeout_s,
             liveness_window=liveness_window,
         )
+        providers = payment_providers or build_payment_providers(settings.payments)
+        payments = PaymentSteps(database, providers, settings.payments)
+        receipts = ReceiptService(database)
         sessions = SessionService(
             database,
             settings=settings,
+            payments=payments,
+            receipts=receipts,
             locations=locations,
             tariffs=tariffs,
             charge_points=charge_points,
@@ -110,9 +123,12 @@ class Services:
             charge_points=charge_points,
             sessions=sessions,
             writer=writer,
-            issued_tokens=IssuedTokenService(database),
             webhooks=WebhookService(database, webhooks),
-            receipts=ReceiptService(database),
+            receipts=receipts,
+            payment_providers=providers,
+            payments=payments,
+            psp_cards=PspCardService(database, providers),
+            issued_tokens=IssuedTokenService(database),
             offline_evses=OfflineEvses(database, locations, liveness_window=liveness_window),
         )
 
@@ -136,7 +152,19 @@ class Services:
                 )
         await self.writer.start()
         await self.sessions.start(self.continuation)
+        if self.settings.session_sweep_interval_s > 0:
+            # Beside the session sweeper: payment steps whose answer was lost, and failed payments due a retry.
+            self._reconciler = asyncio.create_task(self._reconcile_payments(), name="payment-reconciler")
         await self.webhooks.start()
+
+    async def _reconcile_payments(self) -> None:
+        # Once at start-up at once (a process that died mid-step left it PENDING), then every sweep interval.
+        while True:
+            try:
+                await self.payments.reconcile()
+            except Exception:
+                _log.exception("payment reconciliation failed")
+            await asyncio.sleep(self.settings.session_sweep_interval_s)
 
     async def _follow_changes(self) -> None:
         while True:
@@ -150,6 +178,11 @@ class Services:
     async def stop(self) -> None:
         """Stop background work and close the store."""
         await self.webhooks.stop()
+        if self._reconciler is not None:
+            self._reconciler.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reconciler
+            self._reconciler = None
         await self.sessions.stop()
         await self.writer.stop()
         self.charge_points.close()
@@ -163,4 +196,5 @@ class Services:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._refresher
             self._refresher = None
+        await self.payment_providers.aclose()
         await self.db.dispose()

@@ -168,6 +168,8 @@ class LocationRow(Base):
     # Closed loop: when restricted, only the listed partners see and use the location.
     restricted: Mapped[bool] = mapped_column(Boolean, default=False)
     allowed_partner_ids: Mapped[str] = mapped_column(Text, default="[]")
+    pre_auth_amount: Mapped[str | None] = mapped_column(String(40))
+    """The hold placed on a card at a start here (major unit); None: the service's default."""
     # Bumped from the shared counter on every change so every process's search index can catch up.
     change_seq: Mapped[int] = mapped_column(BigInteger, index=True)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -294,6 +296,9 @@ class ChargeSession(Base):
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
     start_answered_at: Mapped[datetime | None] = mapped_column()
     started_at: Mapped[datetime | None] = mapped_column()
+    remote_start_at: Mapped[datetime | None] = mapped_column()
+    """When the charge point was (or is to be) asked to start: at the request, or once its payment hold is in
+    place; None while the hold waits for the driver (3-D Secure). The remote start's deadline counts from it."""
     stop_requested_at: Mapped[datetime | None] = mapped_column()
     stopped_at: Mapped[datetime | None] = mapped_column()
     ended_at: Mapped[datetime | None] = mapped_column()

@@ -25,7 +25,7 @@ from chargeassist.services import (
 from .._auth import Principal
 from .._errors import ApiError, problem_responses
 from .._wire import AppTokenPath, ListMeta, Page, PrincipalDep, ServicesDep
-from .schemas import SessionResponse, StartSessionRequest, StartSessionResponse, session_response
+from .schemas import SessionResponse, StartSessionRequest, StartSessionResponse, payment_response, session_response
 
 __all__ = ["SessionController"]
 
@@ -71,12 +71,15 @@ class SessionController(Controller):
         operation_id="startSession",
         summary="Start charging: answers at once, the charge point is asked in the background",
         description="Refusals, each with its `code`: `payment_method_not_in_wallet` and "
-        "`payment_method_not_valid` (422); `location_not_found` (also for a closed-loop location of other "
+        "`payment_method_not_valid`, `payment_method_not_supported` (422); `payment_declined` (402, with the "
+        "card issuer's `declineCode`; no session is created), `failed_payment_outstanding` (402: a Stripe start "
+        "while the token owes a failed payment); `location_not_found` (also for a closed-loop location of other "
         "partners), `evse_not_found`, `connector_not_found` (404); `evse_not_remote_startable`, "
         "`session_already_active`, `evse_not_available`, `idempotency_key_reused` (409); "
-        "`charge_point_offline` (503). With an `Idempotency-Key` the same key returns the same session.",
+        "`charge_point_offline`, `payment_provider_unavailable` (503). "
+        "With an `Idempotency-Key` the same key returns the same session.",
         status_code=HTTP_201_CREATED,
-        responses=problem_responses(403, 404, 409, 422, 503),
+        responses=problem_responses(402, 403, 404, 409, 422, 503),
     )
     async def start(
         self,
@@ -103,7 +106,10 @@ class SessionController(Controller):
         )
         view, replayed = await services.sessions.start_session(token, request, idempotency_key=idempotency_key)
         body = StartSessionResponse(
-            charge_session_id=view.id, status=view.status, next_status_call=view.next_status_call
+            charge_session_id=view.id,
+            status=view.status,
+            next_status_call=view.next_status_call,
+            payment=payment_response(view.payment),
         )
         headers = {"Idempotent-Replayed": "true"} if replayed else None
         return Response(body, status_code=HTTP_201_CREATED, headers=headers)

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from chargeassist.domain.sessions import SessionStatus
-from chargeassist.services import SessionView
+from chargeassist.services import PaymentView, SessionView
 
 __all__ = [
     "CostBreakdownLine",
@@ -31,12 +31,47 @@ class StartSessionRequest(msgspec.Struct, kw_only=True, rename="camel"):
     connector_id: Annotated[str, msgspec.Meta(min_length=1, max_length=36)] | None = None
 
 
+class PaymentResponse(msgspec.Struct, kw_only=True, rename="camel", omit_defaults=True):
+    """How the session is paid. ``EXTERNAL``/``NONE``: settled outside this service (the integrator, or the
+    card's issuer), which reports the cost. ``STRIPE``: a hold on the driver's card, captured at the CDR."""
+
+    provider: Literal["EXTERNAL", "STRIPE"]
+    status: Literal["NONE", "REQUIRES_ACTION", "AUTHORIZED", "CAPTURED", "PARTIALLY_FAILED", "FAILED", "RELEASED"]
+    authorized_amount: Decimal | None = None
+    """What is held on the card (incl. VAT, in the session's currency)."""
+    captured_amount: Decimal | None = None
+    """What was taken: from the hold, plus what was charged above it."""
+    psp_transaction_id: str | None = None
+    """The provider's payment (Stripe: the PaymentIntent id)."""
+    client_secret: str | None = None
+    """Only with ``REQUIRES_ACTION``: complete the card's authentication (3-D Secure) with Stripe's SDK."""
+    failure_code: str | None = None
+
+
+def payment_response(view: PaymentView | None) -> PaymentResponse | None:
+    """The wire shape of a session's payment."""
+    if view is None:
+        return None
+    return PaymentResponse(
+        provider="STRIPE" if view.provider == "STRIPE" else "EXTERNAL",
+        status=view.status,  # type: ignore[arg-type]
+        authorized_amount=view.authorized_amount if view.provider != "EXTERNAL" else None,
+        captured_amount=view.captured_amount if view.provider != "EXTERNAL" else None,
+        psp_transaction_id=view.psp_transaction_id,
+        client_secret=view.client_secret,
+        failure_code=view.failure_code,
+    )
+
+
 class StartSessionResponse(msgspec.Struct, kw_only=True, rename="camel"):
     """The new session; poll it (or stream its events) from ``nextStatusCall`` on."""
 
     charge_session_id: str
     status: SessionStatus
     next_status_call: datetime | None
+    payment: PaymentResponse | None = None
+    """With a Stripe card: the hold (``AUTHORIZED``), or ``REQUIRES_ACTION`` with the ``clientSecret`` the app
+    completes 3-D Secure with; the charge point is asked only once the hold is in place."""
 
 
 class DataPointResponse(msgspec.Struct, kw_only=True, rename="camel"):
@@ -92,6 +127,7 @@ class SessionResponse(msgspec.Struct, kw_only=True, rename="camel"):
     vat_percentage: Decimal | None
     cost_breakdown: list[CostBreakdownLine] | None
     usage_summary: UsageSummary | None = None
+    payment: PaymentResponse | None = None
 
 
 def session_response(view: SessionView) -> SessionResponse:
@@ -142,4 +178,5 @@ def session_response(view: SessionView) -> SessionResponse:
         vat_percentage=view.vat_percentage,
         cost_breakdown=breakdown,
         usage_summary=summary,
+        payment=payment_response(view.payment),
     )

@@ -124,8 +124,9 @@ class WalletController(Controller):
     ) -> Page[PaymentMethodResponse]:
         record = await _token(services, principal, app_token)
         rows = await services.wallet.list_payment_methods(record)
+        cards = await services.psp_cards.cards([r.id for r in rows if r.type == "PSP"])
         return Page(
-            data=[payment_method_response(r) for r in rows],
+            data=[payment_method_response(r, cards.get(r.id)) for r in rows],
             meta=ListMeta(count=len(rows), has_more_data=False),
         )
 

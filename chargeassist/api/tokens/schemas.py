@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from chargeassist.services import TariffView
-from chargeassist.store import PaymentMethod
+from chargeassist.store import PaymentMethod, PspCard
 
 __all__ = [
     "AccessTokenResponse",
@@ -61,7 +61,7 @@ class PaymentMethodResponse(msgspec.Struct, kw_only=True, rename="camel"):
     """A payment method in a wallet."""
 
     id: str
-    type: Literal["CHARGE_CARD", "EXTERNAL"]
+    type: Literal["CHARGE_CARD", "EXTERNAL", "PSP"]
     verification_status: Literal["PENDING", "VALID", "INVALID"]
     display_name: str | None = None
     card_hint: str | None = None
@@ -69,6 +69,12 @@ class PaymentMethodResponse(msgspec.Struct, kw_only=True, rename="camel"):
     is_vid_mapped: bool | None = None
     external_payment_method_id: str | None = None
     created_date: datetime | None = None
+    psp: Literal["STRIPE"] | None = None
+    """With ``type: PSP``: the payment service provider the card is saved with."""
+    psp_payment_method_id: str | None = None
+    """With ``type: PSP``: the provider's id of the card (Stripe: ``pm_...``)."""
+    expiry_month: int | None = None
+    expiry_year: int | None = None
 
 
 class TariffOfferResponse(msgspec.Struct, kw_only=True, rename="camel"):
@@ -79,8 +85,22 @@ class TariffOfferResponse(msgspec.Struct, kw_only=True, rename="camel"):
     payment_method: PaymentMethodResponse
 
 
-def payment_method_response(row: PaymentMethod) -> PaymentMethodResponse:
-    """The wire shape of a stored payment method."""
+def payment_method_response(row: PaymentMethod, psp_card: PspCard | None = None) -> PaymentMethodResponse:
+    """The wire shape of a stored payment method (with what the provider told of it, for a card saved there)."""
+    if row.type == "PSP":
+        return PaymentMethodResponse(
+            id=row.id,
+            type="PSP",
+            verification_status=row.verification_status,  # type: ignore[arg-type]
+            display_name=row.display_name,
+            card_hint=row.card_hint,
+            card_short_hint=row.card_short_hint,
+            created_date=row.created_at,
+            psp="STRIPE",
+            psp_payment_method_id=psp_card.psp_payment_method_id if psp_card else None,
+            expiry_month=psp_card.expiry_month if psp_card else None,
+            expiry_year=psp_card.expiry_year if psp_card else None,
+        )
     is_card = row.type == "CHARGE_CARD"
     return PaymentMethodResponse(
         id=row.id,

@@ -10,13 +10,24 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from chargeassist.domain.payments import PaymentEvent
 from chargeassist.domain.sessions import ACTIVE_STATUSES, Effect, SessionEvent, SessionStatus
 from chargeassist.domain.tariffs import encode_tariff
-from chargeassist.store import ChargeSession, Database, EvseRow, PaymentMethod, utcnow
+from chargeassist.store import (
+    ChargeSession,
+    Database,
+    EvseRow,
+    LocationRow,
+    PaymentMethod,
+    PaymentStep,
+    SessionPayment,
+    utcnow,
+)
 
 from .._charge_points import ChargePointService
 from .._commands import CommandBus
@@ -24,9 +35,11 @@ from .._errors import ServiceError
 from .._events import Subscription
 from .._locations import LocationService
 from .._paging import ContinuationCodec, InvalidContinuationToken
+from .._payments import PaymentChange
 from .._tariffs import TariffService, build_tariff_view
 from .._wallet import AppTokenRecord
 from ._charger_commands import ChargerCommands
+from ._payments import SessionPayments
 from ._records import Background, SessionRecords, text_of
 from ._views import SessionView, SessionViews
 
@@ -73,8 +86,12 @@ class DriverSessions:
         tariffs: TariffService,
         charge_points: ChargePointService,
         commands: CommandBus,
+        payments: SessionPayments | None = None,
+        default_hold: Decimal = Decimal(50),
     ) -> None:
         self._db = db
+        self._payments = payments
+        self._default_hold = default_hold
         self._records = records
         self._views = views
         self._charger_commands = charger_commands
@@ -96,10 +113,16 @@ class DriverSessions:
             replay = await self._replay(token, request, idempotency_key)
             if replay is not None:
                 return replay, True
-        row = await self._new_app_session(token, request, idempotency_key)
+        row, method = await self._new_app_session(token, request, idempotency_key)
+        hold = await self._hold_for(token, method, row) if method.type == "PSP" else None
+        row.remote_start_at = None if hold is not None else row.requested_at
+        step: int | None = None
         try:
             async with self._db.transaction() as session:
                 session.add(row)
+                if hold is not None and self._payments is not None:
+                    await session.flush()
+                    step = await self._payments.steps.plan_hold(session, charge_session=row, **hold)
         except IntegrityError as exc:
             if idempotency_key is not None:
                 # The same key arrived twice at once; the other request created the session.
@@ -109,8 +132,81 @@ class DriverSessions:
             # The store holds one active session per EVSE: another start got there first.
             raise await self._evse_taken(token, row) from exc
         await self._records.publish(row.id, "REQUESTED")
-        self._background.spawn(self._charger_commands.remote_start(row.id), f"remote-start-{row.id}")
+        if step is not None:
+            await self._place_hold(row, step)
+        else:
+            self._background.spawn(self._charger_commands.remote_start(row.id), f"remote-start-{row.id}")
         return await self._views.view(row, with_data=False), False
+
+    async def _hold_for(self, token: AppTokenRecord, method: PaymentMethod, row: ChargeSession) -> dict[str, Any]:
+        """What to hold on a Stripe card for a start at this location, or the refusal."""
+        payments = self._payments
+        if payments is None or not payments.steps_enabled:
+            raise ServiceError(
+                422,
+                "payment_method_not_supported",
+                "paymentMethodId: this service takes no Stripe cards now (no Stripe account is configured)",
+                field="paymentMethodId",
+            )
+        if await payments.steps.has_unpaid(token.pk, "STRIPE"):
+            raise ServiceError(
+                402,
+                "failed_payment_outstanding",
+                "this token owes a failed payment: pay it (POST .../failed-payments/{id}/retry) before charging "
+                "with a Stripe card again; other payment methods still work",
+            )
+        card = await payments.psp_card(method.id)
+        if card is None:
+            raise ServiceError(
+                422, "payment_method_not_valid", "paymentMethodId: the card is not saved with Stripe any more"
+            )
+        async with self._db.read() as session:
+            own = await session.scalar(select(LocationRow.pre_auth_amount).where(LocationRow.id == row.location_id))
+        return {
+            "provider": "STRIPE",
+            "amount": Decimal(own) if own is not None else self._default_hold,
+            "currency": row.currency or "EUR",
+            "psp_customer_id": card.psp_customer_id,
+            "psp_payment_method_id": card.psp_payment_method_id,
+        }
+
+    async def _place_hold(self, row: ChargeSession, step: int) -> None:
+        """Place the hold within the start request: only once it is in place is the charge point asked."""
+        assert self._payments is not None
+        steps = self._payments.steps
+        with steps.quiet():
+            known = await steps.run_step(step)
+        async with self._db.read() as session:
+            payment = await session.scalar(select(SessionPayment).where(SessionPayment.session_pk == row.pk))
+        assert payment is not None
+        if not known:
+            # The hold may or may not exist: end the session, and the release (which first learns what the
+            # hold came to, with the same idempotency key) gives back whatever was held.
+            await self._records.transition(
+                row.id,
+                SessionEvent.START_FAILED,
+                status_reason="the payment provider did not answer; nothing is charged and any hold is released",
+            )
+            raise ServiceError(
+                503, "payment_provider_unavailable", "the payment provider did not answer; try again in a moment"
+            )
+        if payment.status == "FAILED":
+            # Declined: no session. It was never shown to anyone but this request.
+            async with self._db.transaction() as session:
+                await session.execute(delete(PaymentStep).where(PaymentStep.payment_pk == payment.pk))
+                await session.execute(delete(SessionPayment).where(SessionPayment.pk == payment.pk))
+                await session.execute(delete(ChargeSession).where(ChargeSession.pk == row.pk))
+            raise ServiceError(
+                402,
+                "payment_declined",
+                f"the card was declined: {payment.failure_message or payment.failure_code or 'declined'}",
+                decline_code=payment.failure_code,
+            )
+        if payment.status == "AUTHORIZED":
+            await self._payments.on_change(PaymentChange(row.id, payment.pk, PaymentEvent.HOLD_PLACED, "AUTHORIZED"))
+            fresh = await self._records.reload(row.id)
+            if fresh is not None:
+                row.remote_start_at = fresh.remote_start_at
 
     async def _evse_taken(self, token: AppTokenRecord, row: ChargeSession) -> ServiceError:
         async with self._db.read() as session:
@@ -152,7 +248,7 @@ class DriverSessions:
 
     async def _new_app_session(
         self, token: AppTokenRecord, request: StartRequest, idempotency_key: str | None
-    ) -> ChargeSession:
+    ) -> tuple[ChargeSession, PaymentMethod]:
         async with self._db.read() as session:
             method = await session.scalar(
                 select(PaymentMethod).where(
@@ -243,11 +339,14 @@ class DriverSessions:
             currency=chosen[1].currency if chosen else None,
             time_zone=location.location.time_zone,
             vat_percentage=text_of(vat),
-        )
+        ), method
 
     async def get(self, token: AppTokenRecord, session_id: str) -> SessionView:
         """One session of this token, with its meter data; 404 for any other."""
         row = await self._owned(token, session_id)
+        if self._payments is not None and row.status == "REQUESTED" and row.remote_start_at is None:
+            await self._payments.recheck(row)
+            row = await self._records.reload(row.id) or row
         row = await self._records.apply_deadline(row)
         return await self._views.view(row, with_data=True)
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from chargeassist.domain.sessions import (
     FINAL_STATUSES,
@@ -51,7 +53,9 @@ def status_of(row: ChargeSession) -> SessionStatus:
     return cast("SessionStatus", row.status)
 
 
-def timeout_reason(status: str) -> str:
+def timeout_reason(status: str, *, awaiting_payment: bool = False) -> str:
+    if status == "REQUESTED" and awaiting_payment:
+        return "the card's authentication (3-D Secure) was not completed in time"
     if status == "REQUESTED":
         return "the charge point did not answer the start"
     return "the charge point accepted the start but charging did not begin"
@@ -80,6 +84,11 @@ class Background:
             await asyncio.gather(*list(self.tasks), return_exceptions=True)
 
 
+TransitionHook = Callable[[AsyncSession, ChargeSession, Transition], Awaitable[Callable[[], Awaitable[None]] | None]]
+"""Work a committed status change must not lose, written inside its transaction (the payment steps it asks
+for); it may return what to do once the change committed (run those steps)."""
+
+
 class SessionRecords:
     """Changes to session rows that every other part makes the same way."""
 
@@ -87,6 +96,8 @@ class SessionRecords:
         self._db = db
         self.events = events
         self.timeouts = timeouts
+        self.hooks: list[TransitionHook] = []
+        """Called inside the transaction of every status change, with the row as it is after it."""
 
     # --- transitions ---------------------------------------------------------------------------------
 
@@ -108,21 +119,52 @@ class SessionRecords:
             changes: dict[str, Any] = {"status": transition.status, **values}
             if transition.status in FINAL_STATUSES:
                 changes.setdefault("ended_at", utcnow())
+            after_commit: list[Callable[[], Awaitable[None]]] = []
             async with self._db.transaction() as session:
                 result = await session.execute(
                     update(ChargeSession)
                     .where(ChargeSession.id == session_id, ChargeSession.status == row.status)
                     .values(**changes)
                 )
-                if getattr(result, "rowcount", 0) == 1:
+                changed = getattr(result, "rowcount", 0) == 1
+                if changed:
                     # In the change's transaction: partners hear of exactly the changes that commit.
                     await announce_session_change(session, row, changes)
-            if getattr(result, "rowcount", 0) == 1:
-                for name, value in changes.items():
-                    setattr(row, name, value)
+                    for name, value in changes.items():
+                        setattr(row, name, value)
+                    for hook in self.hooks:
+                        then = await hook(session, row, transition)
+                        if then is not None:
+                            after_commit.append(then)
+            if changed:
                 await self.publish(session_id, transition.status)
+                for then in after_commit:
+                    await then()
                 return row, transition
         raise RuntimeError(f"session {session_id}: status kept changing under {event}")
+
+    async def reload(self, session_id: str) -> ChargeSession | None:
+        """The session row as the store has it now."""
+        async with self._db.read() as session:
+            found: ChargeSession | None = await session.scalar(
+                select(ChargeSession).where(ChargeSession.id == session_id)
+            )
+            return found
+
+    async def mark_remote_start(self, session_id: str) -> bool:
+        """Note that the charge point is asked to start now, once: False when the session is no longer waiting
+        for its hold (it ended meanwhile) or was marked before."""
+        async with self._db.transaction() as session:
+            result = await session.execute(
+                update(ChargeSession)
+                .where(
+                    ChargeSession.id == session_id,
+                    ChargeSession.status == "REQUESTED",
+                    ChargeSession.remote_start_at.is_(None),
+                )
+                .values(remote_start_at=utcnow())
+            )
+        return getattr(result, "rowcount", 0) == 1
 
     async def publish(self, session_id: str, status: str) -> None:
         try:
@@ -138,6 +180,8 @@ class SessionRecords:
             requested_at=row.requested_at,
             start_answered_at=row.start_answered_at,
             timeouts=self.timeouts,
+            awaiting_payment=row.remote_start_at is None,
+            authorized_at=row.remote_start_at,
         )
 
     async def apply_deadline(self, row: ChargeSession) -> ChargeSession:
@@ -145,7 +189,10 @@ class SessionRecords:
         if due is None or utcnow() < due:
             return row
         updated, _ = await self.transition(
-            row.id, SessionEvent.DEADLINE_PASSED, only_from=row.status, status_reason=timeout_reason(row.status)
+            row.id,
+            SessionEvent.DEADLINE_PASSED,
+            only_from=row.status,
+            status_reason=timeout_reason(row.status, awaiting_payment=row.remote_start_at is None),
         )
         return updated
 

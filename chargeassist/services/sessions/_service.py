@@ -18,12 +18,15 @@ from .._commands import CommandBus
 from .._events import SessionEventBus, Subscription
 from .._locations import LocationService
 from .._paging import ContinuationCodec
+from .._payments import PaymentSteps
+from .._receipts import ReceiptService
 from .._tariffs import TariffService
 from .._wallet import AppTokenRecord
 from ._billing import SessionBilling
 from ._charger import ChargerEvents, IdTagStatus, StartedTransaction
 from ._charger_commands import ChargerCommands
 from ._driver import DriverSessions, SessionFilters, StartRequest
+from ._payments import SessionPayments
 from ._records import Background, SessionRecords
 from ._sweeper import SessionSweeper
 from ._views import SessionView, SessionViews
@@ -43,6 +46,8 @@ class SessionService:
         commands: CommandBus,
         events: SessionEventBus,
         writer: BatchWriter,
+        payments: PaymentSteps | None = None,
+        receipts: ReceiptService | None = None,
     ) -> None:
         self.commands = commands
         self.events = events
@@ -62,6 +67,17 @@ class SessionService:
             response_timeout_s=settings.ocpp_response_timeout_s,
         )
         self._billing = SessionBilling(db, records=records)
+        self.payments: SessionPayments | None = None
+        if payments is not None and receipts is not None:
+            self.payments = SessionPayments(
+                db,
+                records=records,
+                steps=payments,
+                charger_commands=charger_commands,
+                receipts=receipts,
+                background=self._background,
+            )
+            records.hooks.append(self.payments.plan)
         # A charge point back from an outage sends its boot, its connectors' statuses, then what it queued while
         # offline: a StopTransaction it kept arrives within moments of the status that made its transaction
         # look lost, so a lost transaction is priced only after a grace period.
@@ -83,6 +99,8 @@ class SessionService:
             tariffs=tariffs,
             charge_points=charge_points,
             commands=commands,
+            payments=self.payments,
+            default_hold=settings.payments.preauth_amount,
         )
         self._charger = ChargerEvents(
             db,

@@ -52,10 +52,16 @@ class SessionSweeper:
         async with self._db.read() as session:
             due = (
                 await session.execute(
-                    select(ChargeSession.id, ChargeSession.status).where(
+                    select(ChargeSession.id, ChargeSession.status, ChargeSession.remote_start_at).where(
                         (
                             (ChargeSession.status == "REQUESTED")
-                            & (ChargeSession.requested_at <= now - self.timeouts.remote_start)
+                            & (ChargeSession.remote_start_at <= now - self.timeouts.remote_start)
+                        )
+                        | (
+                            # Waiting for the driver to authenticate the hold: the payment's own deadline.
+                            (ChargeSession.status == "REQUESTED")
+                            & ChargeSession.remote_start_at.is_(None)
+                            & (ChargeSession.requested_at <= now - self.timeouts.payment_action)
                         )
                         | (
                             (ChargeSession.status == "STARTING")
@@ -75,11 +81,14 @@ class SessionSweeper:
                     )
                 )
             ).all()
-        for session_id, status in due:
+        for session_id, status, remote_start_at in due:
             # Only from the status whose deadline passed: a session that moved on since (the charge point
             # answered the start just now) has a deadline of its own, for a later sweep.
             await self._records.transition(
-                session_id, SessionEvent.DEADLINE_PASSED, only_from=status, status_reason=timeout_reason(status)
+                session_id,
+                SessionEvent.DEADLINE_PASSED,
+                only_from=status,
+                status_reason=timeout_reason(status, awaiting_payment=remote_start_at is None),
             )
         for session_id in unpriced:
             await self._billing.price(session_id)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chargeassist.domain.sessions import MeterReading, SessionStatus, live_figures, next_status_call
-from chargeassist.store import ChargeSession, Database, MeterValueRow, utcnow
+from chargeassist.store import ChargeSession, Database, MeterValueRow, SessionPayment, utcnow
 
 from ._records import KWH, SessionRecords, decimal_of, status_of
 
@@ -46,6 +46,23 @@ class DataPoint:
 
 
 @dataclass(frozen=True, slots=True)
+class PaymentView:
+    """How the session is paid: through the provider with a hold, or settled outside (``EXTERNAL``, ``NONE``)."""
+
+    provider: str
+    status: str
+    authorized_amount: Decimal | None = None
+    captured_amount: Decimal | None = None
+    psp_transaction_id: str | None = None
+    client_secret: str | None = None
+    """Only while ``REQUIRES_ACTION``: the app completes the card's authentication (3-D Secure) with it."""
+    failure_code: str | None = None
+
+
+_SETTLED_OUTSIDE = PaymentView(provider="EXTERNAL", status="NONE")
+
+
+@dataclass(frozen=True, slots=True)
 class SessionView:
     """A session as the driver API shows it."""
 
@@ -70,6 +87,7 @@ class SessionView:
     cost_breakdown: list[CostLine] | None
     next_status_call: datetime | None
     data_points: list[DataPoint] | None
+    payment: PaymentView | None = None
 
 
 async def readings_of(session: AsyncSession, transaction_id: int | None) -> list[MeterReading]:
@@ -112,9 +130,21 @@ class SessionViews:
         status = status_of(row)
         readings: list[MeterReading] = []
         running = row.transaction_id is not None and row.meter_stop is None
-        if row.transaction_id is not None and (with_data or running):
-            async with self._db.read() as session:
+        payment: PaymentView | None = _SETTLED_OUTSIDE if row.start_kind == "APP" else None
+        async with self._db.read() as session:
+            if row.transaction_id is not None and (with_data or running):
                 readings = await readings_of(session, row.transaction_id)
+            held = await session.scalar(select(SessionPayment).where(SessionPayment.session_pk == row.pk))
+        if held is not None:
+            payment = PaymentView(
+                provider=held.provider,
+                status=held.status,
+                authorized_amount=Decimal(held.authorized_amount),
+                captured_amount=Decimal(held.captured_amount),
+                psp_transaction_id=held.reference,
+                client_secret=held.client_secret if held.status == "REQUIRES_ACTION" else None,
+                failure_code=held.failure_code,
+            )
         figures = live_figures(row.meter_start, readings)
         energy = figures.energy_kwh
         if row.meter_stop is not None and row.meter_start is not None:
@@ -148,6 +178,7 @@ class SessionViews:
                 status, now=now, deadline_at=self._records.deadline(row), poll_interval=_POLL_WHILE_CHARGING
             ),
             data_points=data_points,
+            payment=payment,
         )
 
 
