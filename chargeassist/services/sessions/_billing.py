@@ -1,6 +1,9 @@
 """Billing a finished session: pricing a COMPLETED session into its CDR with the tariff it started under, and
 ending a session that cannot be priced. The one place a session is priced (:meth:`SessionBilling.price`) and
-the one place a failed session is ended (:meth:`SessionBilling.fail`)."""
+the one place a failed session is ended (:meth:`SessionBilling.fail`).
+
+A session paid by an external method or a charge card is paid when it is priced: its receipt is issued in
+the transaction that makes it CDR_AVAILABLE (a PSP's session gets its receipt when its payment is captured)."""
 
 from __future__ import annotations
 
@@ -10,12 +13,14 @@ from typing import Any
 
 import msgspec
 from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from chargeassist.domain.receipts import session_amounts
-from chargeassist.domain.sessions import MeterReading, SessionEvent, pricing_samples
+from chargeassist.domain.sessions import MeterReading, SessionEvent, Transition, pricing_samples
 from chargeassist.domain.tariffs import TariffValidationError, decode_tariff, price_session
-from chargeassist.store import ChargeSession, Database, utcnow
+from chargeassist.store import ChargeSession, Database, PaymentMethod, utcnow
 
+from .._receipts import ReceiptService, paid_with_method
 from ._records import KWH, SessionRecords
 from ._views import CostLine, readings_of
 
@@ -29,6 +34,23 @@ class SessionBilling:
     def __init__(self, db: Database, *, records: SessionRecords) -> None:
         self._db = db
         self._records = records
+        self._receipts = ReceiptService(db)
+        records.hooks.append(self._issue_receipt)
+
+    async def _issue_receipt(self, session: AsyncSession, row: ChargeSession, transition: Transition) -> None:
+        """Inside the change to CDR_AVAILABLE: the receipt of a session its wallet's method paid on pricing."""
+        if not transition.changed or transition.status != "CDR_AVAILABLE" or row.payment_method_id is None:
+            return
+        method = await session.scalar(select(PaymentMethod).where(PaymentMethod.id == row.payment_method_id))
+        paid = paid_with_method(method, Decimal(row.total_cost or "0"))
+        if paid is None:
+            return
+        try:
+            async with session.begin_nested():
+                await self._receipts.issue(session, row, paid)
+        except Exception:
+            # A receipt that cannot be made must not keep the session from being priced; it is logged to fix.
+            _log.exception("session %s: issuing its receipt failed", row.id)
 
     async def price(self, session_id: str) -> None:
         """Price a COMPLETED session from its meter data with the tariff it started under (CDR_AVAILABLE)."""
