@@ -22,7 +22,6 @@ from chargeassist.payments._base import (
     PaymentCharge,
     PaymentDecline,
     PaymentDeclined,
-    PaymentError,
     PaymentIntentStatus,
     PaymentMethodUnusable,
     PaymentNotFound,
@@ -63,8 +62,11 @@ def _decline(error: stripe.StripeError) -> PaymentDecline:
     )
 
 
-def _raise_mapped(error: stripe.StripeError, *, not_found: type[PaymentError] = PaymentNotFound) -> NoReturn:
-    """Raise the payments error for a stripe error; the message never carries our key."""
+def _raise_mapped(error: stripe.StripeError, *, unusable_if_missing: str | None = None) -> NoReturn:
+    """Raise the payments error for a stripe error; the message never carries our key.
+
+    ``unusable_if_missing``: where a missing object means the saved card (or its customer) is gone, the
+    :class:`PaymentMethodUnusable` code to raise instead of :class:`PaymentNotFound`."""
     body = _error_body(error)
     code = body.get("code") or error.code
     message = str(body.get("message") or type(error).__name__)
@@ -80,7 +82,9 @@ def _raise_mapped(error: stripe.StripeError, *, not_found: type[PaymentError] = 
     if error.http_status is not None and error.http_status >= 500:
         raise PaymentProviderUnavailable(f"Stripe failed ({error.http_status})") from error
     if error.http_status == 404 or code == "resource_missing":
-        raise not_found(message, code=None if not_found is PaymentNotFound else "payment_method_unknown") from error
+        if unusable_if_missing is not None:
+            raise PaymentMethodUnusable(message, code=unusable_if_missing) from error
+        raise PaymentNotFound(message) from error
     raise PaymentRequestRefused(message, code=str(code) if code else None) from error
 
 
@@ -204,7 +208,7 @@ class StripePaymentProvider:
                 decline=_decline(error),
             )
         except stripe.StripeError as error:
-            _raise_mapped(error, not_found=PaymentMethodUnusable)
+            _raise_mapped(error, unusable_if_missing="payment_method_unknown")
         state = _state(_as_dict(pi))
         if state.status is PaymentIntentStatus.REQUIRES_CAPTURE:
             status = AuthorizationStatus.AUTHORIZED
@@ -290,7 +294,7 @@ class StripePaymentProvider:
                 decline=decline,
             )
         except stripe.StripeError as error:
-            _raise_mapped(error, not_found=PaymentMethodUnusable)
+            _raise_mapped(error, unusable_if_missing="payment_method_unknown")
         state = _state(_as_dict(pi))
         charge_status = {
             PaymentIntentStatus.SUCCEEDED: ChargeStatus.SUCCEEDED,
@@ -363,7 +367,7 @@ class StripePaymentProvider:
                 {"idempotency_key": idempotency_key},
             )
         except stripe.StripeError as error:
-            _raise_mapped(error, not_found=PaymentMethodUnusable)
+            _raise_mapped(error, unusable_if_missing="customer_unknown")
         secret = _as_dict(intent).get("client_secret")
         if not isinstance(secret, str):
             raise PaymentProviderUnavailable("Stripe answered a SetupIntent without a client secret")
@@ -373,7 +377,7 @@ class StripePaymentProvider:
         try:
             method = _as_dict(await self._client.v1.payment_methods.retrieve_async(payment_method))
         except stripe.StripeError as error:
-            _raise_mapped(error, not_found=PaymentMethodUnusable)
+            _raise_mapped(error, unusable_if_missing="payment_method_unknown")
         card = method.get("card")
         if method.get("type") != "card" or not isinstance(card, dict):
             raise PaymentMethodUnusable("the payment method is not a card", code="payment_method_not_card")

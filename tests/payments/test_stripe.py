@@ -189,7 +189,7 @@ async def test_an_unknown_payment_method_is_unusable(
     stripe_provider: StripePaymentProvider, stripe_records: StripeRecords
 ) -> None:
     customer = stripe_records.create_customer()
-    with pytest.raises(PaymentMethodUnusable):
+    with pytest.raises(PaymentMethodUnusable) as refused:
         await stripe_provider.authorize(
             amount=HOLD,
             currency="EUR",
@@ -197,6 +197,7 @@ async def test_an_unknown_payment_method_is_unusable(
             payment_method="pm_doesnotexist",
             idempotency_key=_key("authorize"),
         )
+    assert refused.value.code == "payment_method_unknown"
     assert stripe_records.payment_intents(customer) == []
 
 
@@ -431,6 +432,14 @@ async def test_a_customer_and_a_setup_intent_are_created_for_saving_a_card(
     secret = await stripe_provider.create_setup_intent(customer, idempotency_key=_key("setup"))
     assert secret.startswith("seti_")
     assert "_secret_" in secret
+
+
+async def test_a_setup_intent_for_an_unknown_customer_is_refused_with_its_code(
+    stripe_provider: StripePaymentProvider,
+) -> None:
+    with pytest.raises(PaymentMethodUnusable) as refused:
+        await stripe_provider.create_setup_intent("cus_doesnotexist", idempotency_key=_key("setup"))
+    assert refused.value.code == "customer_unknown"
 
 
 async def test_the_same_customer_key_twice_creates_one_customer(stripe_provider: StripePaymentProvider) -> None:
