@@ -33,11 +33,19 @@ TABLES = {
     "ocpp_transactions",
     "partners",
     "payment_methods",
+    "payment_steps",
+    "provider_events",
+    "psp_cards",
+    "psp_customers",
     "qr_codes",
     "receipt_counters",
     "receipts",
     "service_secrets",
+    "session_payments",
     "tariffs",
+    "webhook_deliveries",
+    "webhook_endpoints",
+    "webhook_events",
 }
 
 
