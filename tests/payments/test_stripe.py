@@ -434,14 +434,6 @@ async def test_a_customer_and_a_setup_intent_are_created_for_saving_a_card(
     assert "_secret_" in secret
 
 
-async def test_a_setup_intent_for_an_unknown_customer_is_refused_with_its_code(
-    stripe_provider: StripePaymentProvider,
-) -> None:
-    with pytest.raises(PaymentMethodUnusable) as refused:
-        await stripe_provider.create_setup_intent("cus_doesnotexist", idempotency_key=_key("setup"))
-    assert refused.value.code == "customer_unknown"
-
-
 async def test_the_same_customer_key_twice_creates_one_customer(stripe_provider: StripePaymentProvider) -> None:
     key = _key("customer")
     assert await stripe_provider.create_customer(idempotency_key=key) == await stripe_provider.create_customer(
