@@ -46,6 +46,8 @@ class Receiver:
     port: int
     received: list[Received] = field(default_factory=list)
     statuses: list[int] = field(default_factory=list)
+    delays_s: list[float] = field(default_factory=list)
+    """How long to wait before answering the next requests (then at once)."""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -72,6 +74,9 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            with receiver.lock:
+                delay_s = receiver.delays_s.pop(0) if receiver.delays_s else 0.0
+            time.sleep(delay_s)
             with receiver.lock:
                 status = receiver.statuses.pop(0) if receiver.statuses else 200
                 headers = dict(self.headers.items()) | {"x-answered": str(status)}

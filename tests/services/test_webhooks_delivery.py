@@ -144,6 +144,22 @@ async def test_a_redirect_is_not_followed_and_counts_as_a_failure(
     assert {r.path for r in receiver.received} == {"/hooks"}
 
 
+async def test_an_answer_slower_than_the_timeout_is_retried(db: Database, partner: str, receiver: Receiver) -> None:
+    webhooks = WebhookService(db, dataclasses.replace(FAST, request_timeout_s=0.3))
+    receiver.delays_s = [1.0]
+    with serving(receiver):
+        await _endpoint(webhooks, partner, receiver)
+        await _announce(db, partner, "CHARGING")
+        await webhooks.start()
+        try:
+            await receiver.wait_for(2)
+            await asyncio.sleep(0.2)
+        finally:
+            await webhooks.stop()
+    [row] = await _deliveries(db)
+    assert (row.status, row.attempts) == ("DELIVERED", 2)
+
+
 async def test_an_endpoint_down_for_a_while_receives_every_event_once_in_order(
     db: Database, worker: WebhookService, partner: str, receiver: Receiver
 ) -> None:
