@@ -140,15 +140,45 @@ async def seed(live: LiveServer, *, charge_point_id: str = "CP-E2E-1", restricte
 
 
 async def close_to_our_partner(live: LiveServer, *also: str) -> None:
-    """Restrict the site to the test partner (and ``also``): RFID swipes charge on a wallet only at a
-    closed-loop location until cards are verified."""
+    """Restrict the site to the test partner (and ``also``): a closed-loop location, where a VALID card's swipe
+    charges on its wallet only when the card's partner is one the location lists."""
     ours = await live.services.partners.authenticate(live.partner_key)
     assert ours is not None
     await seed(live, restricted_to=[ours.partner_id, *also])
 
 
-async def driver_with_card(live: LiveServer, app_token: str = "driver-1", card: str = "NL-TST-C00000001-7") -> str:
-    """Register an app token with a charge card in its wallet; returns the card's payment method id."""
+async def issue_card(live: LiveServer, card: str, partner_key: str | None = None, **changes: Any) -> str:
+    """Load ``card`` as an issued token of the partner holding ``partner_key`` (default: the test partner), its
+    uid the normalised number (what the card's RFID reports here); returns that uid."""
+    partner = await live.services.partners.authenticate(partner_key or live.partner_key)
+    assert partner is not None
+    uid = "".join(ch for ch in card if ch.isalnum()).upper()
+    token = {
+        "country_code": "NL",
+        "party_id": "TST",
+        "uid": uid,
+        "type": "RFID",
+        "contract_id": card[:36],
+        "visual_number": card,
+        "issuer": "E2E Partner",
+        "valid": True,
+        "whitelist": "ALLOWED",
+        "last_updated": "2026-11-01T10:00:00Z",
+        "partner_id": partner.partner_id,
+        **changes,
+    }
+    response = await live.call("PUT", f"/v1/operator/tokens/{uid}", live.operator_key, json=token)
+    assert response.status_code in (200, 201), response.text
+    return uid
+
+
+async def driver_with_card(
+    live: LiveServer, app_token: str = "driver-1", card: str = "NL-TST-C00000001-7", *, issued: bool = True
+) -> str:
+    """Register an app token with a charge card in its wallet; returns the card's payment method id. Issued:
+    the card is first loaded as the test partner's issued token, so it is VALID in the wallet."""
+    if issued:
+        await issue_card(live, card)
     response = await live.call("PUT", f"/v1/tokens/{app_token}")
     assert response.status_code in (200, 201), response.text
     response = await live.call(

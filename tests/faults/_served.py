@@ -233,6 +233,9 @@ async def driver_with_card(server: Served, app_token: str = "driver-1") -> str:
     )
     assert response.status_code in (200, 201), response.text
     method_id: str = response.json()["id"]
+    # No issued token names the card: the operator approves it, so it may start sessions.
+    response = await server.call("POST", f"/v1/operator/payment-methods/{method_id}/approve", server.operator_key)
+    assert response.status_code == 200, response.text
     return method_id
 
 

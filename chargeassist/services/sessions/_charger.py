@@ -18,7 +18,6 @@ from sqlalchemy.exc import IntegrityError
 from chargeassist.domain.sessions import Effect, MeterReading, SessionEvent, Transition, apply
 from chargeassist.domain.tariffs import encode_tariff
 from chargeassist.store import (
-    AppToken,
     ChargeSession,
     Database,
     EvseRow,
@@ -30,6 +29,7 @@ from chargeassist.store import (
 
 from .._batch import BatchWriter, MeterReadingRow
 from .._charge_points import ChargePointService, EvseLink
+from .._issued_tokens import IssuedTokenService
 from .._locations import LocationService
 from .._tariffs import TariffService, build_tariff_view
 from ._billing import SessionBilling
@@ -74,6 +74,8 @@ class ChargerEvents:
         self._tariffs = tariffs
         self._charge_points = charge_points
         self._writer = writer
+        # What an idTag means; it keeps nothing but the store, so it needs no wiring of its own.
+        self._cards = IssuedTokenService(db)
         # Which charge point each transaction belongs to: checked once, then remembered (bounded).
         self._owners: dict[int, str] = {}
 
@@ -97,24 +99,15 @@ class ChargerEvents:
     async def _card(self, charge_point_id: str, id_tag: str) -> tuple[IdTagStatus, tuple[PaymentMethod, str] | None]:
         """Whether an RFID card may charge at this charge point, and the card and its partner when it may.
 
-        Until cards are verified by their issuer, anyone may type a card number into a wallet, so a number
-        proves nothing about whose card is swiped. So a swipe belongs to a wallet only at a closed-loop
-        location, whose listed partners issue the cards their drivers carry there, and only when exactly one
-        wallet of those partners holds the card: a card held by wallets of several of them charges on none.
-        At a public location a swipe charges on no wallet (the charge point is answered Invalid), so a partner
-        that registers someone else's card number learns nothing of that card's sessions.
+        The card's VALID payment method decides whose wallet a swipe charges on (see
+        :meth:`IssuedTokenService.card_for_id_tag`): a blocked or expired token is Blocked or Expired, a card
+        only PENDING is Invalid. At a closed-loop location the card's partner must also be one it lists.
         """
+        decision = await self._cards.card_for_id_tag(id_tag)
+        if decision.card is None or decision.status != "Accepted":
+            return decision.status, None
+        partner_id = decision.card.partner_id
         async with self._db.read() as session:
-            holders = (
-                await session.execute(
-                    select(PaymentMethod, AppToken.partner_id)
-                    .join(AppToken, AppToken.pk == PaymentMethod.app_token_pk)
-                    .where(PaymentMethod.id_tag == id_tag, PaymentMethod.type == "CHARGE_CARD")
-                    .limit(10)
-                )
-            ).all()
-            if not holders:
-                return "Invalid", None
             places = (
                 await session.execute(
                     select(LocationRow.restricted, LocationRow.allowed_partner_ids)
@@ -124,23 +117,12 @@ class ChargerEvents:
                 )
             ).all()
         closed = [set(msgspec.json.decode(allowed)) for restricted, allowed in places if restricted]
-        if not closed:
+        if any(partner_id not in allowed for allowed in closed):
             _log.info(
-                "%s: card %s swiped at a public location: no card is verified to charge on", charge_point_id, id_tag
+                "%s: card %s swiped at a closed-loop location its partner is not listed at", charge_point_id, id_tag
             )
             return "Invalid", None
-        welcome = [(card, partner) for card, partner in holders if all(partner in allowed for allowed in closed)]
-        if not welcome:
-            return "Invalid", None
-        if len(welcome) > 1:
-            _log.info(
-                "%s: card %s is in the wallets of %d partners: charging on none", charge_point_id, id_tag, len(welcome)
-            )
-            return "Invalid", None
-        card, partner_id = welcome[0]
-        if card.verification_status != "VALID":
-            return "Blocked", None
-        return "Accepted", (card, partner_id)
+        return "Accepted", (decision.card, partner_id)
 
     async def transaction_started(
         self,
