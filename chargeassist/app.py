@@ -41,7 +41,6 @@ from chargeassist.api._request import ApiRequest, check_path_and_query
 from chargeassist.api._wire import ServicesDep, api_error
 from chargeassist.api.operator import IssuedTokenController, OperatorPaymentMethodController
 from chargeassist.api.payments import FailedPaymentController, StripeCardController, StripeWebhookController
-from chargeassist.api.operator import IssuedTokenController, OperatorPaymentMethodController
 from chargeassist.api.sessions import SessionController
 from chargeassist.api.webhooks import WebhookController
 from chargeassist.csms import CentralSystem, InProcessCommandBus
