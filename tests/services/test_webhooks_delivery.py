@@ -264,6 +264,17 @@ async def test_a_name_that_resolves_to_loopback_is_not_sent_to_unless_allowed(
     assert row.last_error == "the host resolves to an address that is not public"
 
 
+class CountingService(WebhookService):
+    """A worker that counts the deliveries it claimed."""
+
+    claimed = 0
+
+    async def run_once(self) -> int:
+        count = await super().run_once()
+        self.claimed += count
+        return count
+
+
 @pytest.fixture
 def own_postgres_url() -> Iterator[str]:
     """A PostgreSQL database of this test's own, so that only its two workers claim from it."""
@@ -278,7 +289,7 @@ async def test_two_workers_on_postgresql_never_send_one_delivery_twice(own_postg
     one, two = Database(own_postgres_url), Database(own_postgres_url)
     try:
         partner = (await PartnerService(one).create("Hooked Partner")).identity.partner_id
-        workers = [WebhookService(one, FAST), WebhookService(two, FAST)]
+        workers = [CountingService(one, FAST), CountingService(two, FAST)]
         for number, receiver in enumerate(receivers):
             await _endpoint(workers[0], partner, receiver, f"e{number}")
         ids = await _announce(one, partner, *(f"S{n}" for n in range(25)))
@@ -297,3 +308,6 @@ async def test_two_workers_on_postgresql_never_send_one_delivery_twice(own_postg
         await two.dispose()
     for receiver in receivers:
         assert [r.event["id"] for r in receiver.received] == ids
+    # Both took part: the claims were contended, not left to one.
+    assert all(w.claimed > 0 for w in workers)
+    assert sum(w.claimed for w in workers) == len(ids) * len(receivers)
