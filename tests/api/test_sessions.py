@@ -122,10 +122,15 @@ async def _start(client: Client, site: Site, key: str | None = None, **changes: 
 # --- starting -------------------------------------------------------------------------------------------
 
 
+async def test_start_with_an_external_method_is_settled_outside(client: Client, site: Site) -> None:
+    response = await _start(client, site)
+    assert response.json()["payment"] == {"provider": "EXTERNAL", "status": "NONE"}
+
+
 async def test_start_is_201_with_the_session_id(client: Client, site: Site) -> None:
     response = await _start(client, site)
     assert response.status_code == 201, response.text
-    assert set(response.json()) == {"chargeSessionId", "status", "nextStatusCall"}
+    assert set(response.json()) == {"chargeSessionId", "status", "nextStatusCall", "payment"}
 
 
 async def test_start_sends_remote_start_for_the_evses_connector(client: Client, site: Site) -> None:

@@ -61,6 +61,8 @@ async def token(services: Services) -> AppTokenRecord:
 
 
 async def _session(services: Services, token: AppTokenRecord, **values: object) -> str:
+    # A session without a hold asks the charge point at once: its remote start is as old as its request.
+    values.setdefault("remote_start_at", values.get("requested_at"))
     row = ChargeSession(
         id="cs_" + str(values.pop("suffix", "1")),
         partner_id=token.partner_id,
@@ -77,6 +79,24 @@ async def _session(services: Services, token: AppTokenRecord, **values: object) 
     async with services.db.transaction() as session:
         session.add(row)
     return row.id
+
+
+async def test_start_waiting_for_3ds_outlives_the_remote_start_deadline(
+    services: Services, token: AppTokenRecord
+) -> None:
+    requested = utcnow() - timedelta(seconds=31)
+    session_id = await _session(services, token, status="REQUESTED", requested_at=requested, remote_start_at=None)
+    await services.sessions.sweep()
+    assert await _status(services, session_id) == "REQUESTED"
+
+
+async def test_start_waiting_for_3ds_times_out_at_the_payment_deadline(
+    services: Services, token: AppTokenRecord
+) -> None:
+    requested = utcnow() - timedelta(minutes=11)
+    session_id = await _session(services, token, status="REQUESTED", requested_at=requested, remote_start_at=None)
+    await services.sessions.sweep()
+    assert await _status(services, session_id) == "TIMEOUT"
 
 
 async def _status(services: Services, session_id: str) -> str:
