@@ -17,8 +17,8 @@ from ._errors import ServiceError
 from ._events import InProcessSessionEvents, SessionEventBus, SessionUpdate, Subscription
 from ._issued_tokens import CardDecision, IssuedTokenService, normalize_card_number, token_document
 from ._location_index import ConnectorFacet, IndexedLocation, LocationIndex, SearchFilters
-from ._location_views import LocationSummary, LocationView, build_location_view
-from ._locations import CheckedLocation, LocationService, StoredLocation, evse_id_key
+from ._location_views import LocationSummary, LocationView, PreAuthAmountView, build_location_view
+from ._locations import CheckedLocation, LocationService, PreAuthAmount, StoredLocation, evse_id_key
 from ._paging import ContinuationCodec, InvalidContinuationToken
 from ._partners import CreatedPartner, PartnerIdentity, PartnerService, hash_api_key
 from ._payments import FailedPayment, PaymentChange, PaymentSteps
@@ -76,6 +76,8 @@ __all__ = [
     "PaymentChange",
     "PaymentSteps",
     "PaymentView",
+    "PreAuthAmount",
+    "PreAuthAmountView",
     "PspCardService",
     "QrResolution",
     "QrService",

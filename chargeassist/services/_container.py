@@ -83,7 +83,13 @@ class Services:
         says how partners' webhooks are delivered (default: production rules, public addresses only).
         """
         database = db or Database(settings.database_url)
-        locations = LocationService(database, LocationIndex())
+        providers = payment_providers or build_payment_providers(settings.payments)
+        locations = LocationService(
+            database,
+            LocationIndex(),
+            default_pre_auth=settings.payments.preauth_amount,
+            stripe_cards=providers.stripe is not None,
+        )
         writer = BatchWriter(database)
         tariffs = TariffService(database)
         bus = commands or OfflineCommandBus()
@@ -97,7 +103,6 @@ class Services:
             command_timeout_s=settings.ocpp_response_timeout_s,
             liveness_window=liveness_window,
         )
-        providers = payment_providers or build_payment_providers(settings.payments)
         payments = PaymentSteps(database, providers, settings.payments)
         receipts = ReceiptService(database)
         sessions = SessionService(

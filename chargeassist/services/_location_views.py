@@ -16,6 +16,7 @@ __all__ = [
     "LocationSummary",
     "LocationView",
     "OpeningHoursView",
+    "PreAuthAmountView",
     "RegularHoursView",
     "build_location_view",
     "build_summary",
@@ -97,6 +98,16 @@ class OpeningHoursView(msgspec.Struct, kw_only=True, rename="camel"):
     regular_hours: list[RegularHoursView] = msgspec.field(default_factory=list)
 
 
+class PreAuthAmountView(msgspec.Struct, kw_only=True, rename="camel"):
+    """The hold a start with a card saved with a payment provider (``PSP``) places, released but for the cost."""
+
+    amount: Decimal
+    """In the currency's major unit."""
+    currency: str
+    is_default: bool
+    """True when the location sets none and the service's default applies."""
+
+
 class LocationView(msgspec.Struct, kw_only=True, rename="camel"):
     """The full location for drivers."""
 
@@ -116,7 +127,9 @@ class LocationView(msgspec.Struct, kw_only=True, rename="camel"):
     opening_hours: OpeningHoursView | None
     charging_when_closed: bool | None
     pms: list[str]
-    """Payment method types that can pay here."""
+    """Payment method types that can pay here (``PSP``: a card saved with Stripe, where Stripe is configured)."""
+    pre_auth_amount: PreAuthAmountView | None
+    """What a start with a ``PSP`` card holds here; None where no such card can pay."""
     restricted_access: bool
     con_avail: int
     con_tot: int
@@ -183,11 +196,21 @@ def build_summary(location_id: str, location: Location, evses: list[Evse], *, re
     )
 
 
-def build_location_view(location_id: str, location: Location, evses: list[Evse], *, restricted: bool) -> LocationView:
-    """The full driver-facing location."""
+def build_location_view(
+    location_id: str,
+    location: Location,
+    evses: list[Evse],
+    *,
+    restricted: bool,
+    pre_auth: PreAuthAmountView | None = None,
+) -> LocationView:
+    """The full driver-facing location; ``pre_auth`` (the card hold) only where Stripe cards can pay."""
     available, total = _counts(evses)
     hours = location.opening_times
     pms = ["EXTERNAL"] + (["CHARGE_CARD"] if evses else [])
+    psp = pre_auth is not None and bool(evses)
+    if psp:
+        pms.append("PSP")
     return LocationView(
         id=location_id,
         type=location.parking_type or "UNKNOWN",
@@ -215,6 +238,7 @@ def build_location_view(location_id: str, location: Location, evses: list[Evse],
         else None,
         charging_when_closed=location.charging_when_closed,
         pms=sorted(pms),
+        pre_auth_amount=pre_auth if psp else None,
         restricted_access=restricted,
         con_avail=available,
         con_tot=total,

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import msgspec
@@ -21,19 +22,24 @@ from chargeassist.domain.locations import (
     is_valid_location_key,
     location_key,
 )
-from chargeassist.store import Database, EvseRow, LocationRow
+from chargeassist.domain.tariffs import minor_unit
+from chargeassist.store import Database, EvseRow, LocationRow, TariffRow
 
 from ._errors import ServiceError
 from ._location_index import ConnectorFacet, IndexedLocation, LocationIndex
 from ._location_views import build_summary, is_dc
 
-__all__ = ["CheckedLocation", "LocationService", "StoredLocation", "evse_id_key"]
+__all__ = ["CheckedLocation", "LocationService", "PreAuthAmount", "StoredLocation", "evse_id_key"]
 
 _log = logging.getLogger("chargeassist.locations")
 _location_decoder = msgspec.json.Decoder(Location)
 _evse_decoder = msgspec.json.Decoder(Evse)
 _encoder = msgspec.json.Encoder()
 _RESTRICTION_FIELD = "restricted_to_partners"
+_PRE_AUTH_FIELD = "pre_auth_amount"
+# Stripe takes at most 8 digits of minor units; a hold above this is a typo, not a price.
+_MAX_PRE_AUTH = Decimal("999999")
+_FALLBACK_CURRENCY = "EUR"
 
 
 def evse_id_key(evse_id: str | None) -> str | None:
@@ -50,6 +56,16 @@ class CheckedLocation:
     location_id: str
     location: Location
     restricted_to: tuple[str, ...] | None
+    pre_auth_amount: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PreAuthAmount:
+    """What a start with a card here holds: the location's own amount, or the service's default."""
+
+    amount: Decimal
+    currency: str
+    is_default: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +76,8 @@ class StoredLocation:
     id: str
     location: Location
     restricted_to_partners: tuple[str, ...] | None
+    pre_auth_amount: Decimal | None = None
+    """The operator's hold for a card start here; None: the service's default."""
 
     @property
     def restricted(self) -> bool:
@@ -84,6 +102,8 @@ class StoredLocation:
         document: dict[str, Any] = msgspec.to_builtins(self.location)
         document["id"] = self.id
         document[_RESTRICTION_FIELD] = list(self.restricted_to_partners or ()) if self.restricted else None
+        # A string, so the amount reads back exactly as it was written (a JSON number may pass through a float).
+        document[_PRE_AUTH_FIELD] = str(self.pre_auth_amount) if self.pre_auth_amount is not None else None
         return document
 
 
@@ -100,6 +120,47 @@ def _split_restriction(body: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[s
             field=_RESTRICTION_FIELD,
         )
     return document, tuple(dict.fromkeys(raw))
+
+
+def _bad_pre_auth(why: str, field: str = _PRE_AUTH_FIELD) -> ServiceError:
+    return ServiceError(400, "validation_failed", f"{field}: {why}", field=field)
+
+
+def _split_pre_auth(document: dict[str, Any], field: str = _PRE_AUTH_FIELD) -> Decimal | None:
+    """Take the pre-authorisation extension out of ``document``: a positive amount in the major unit."""
+    raw = document.pop(_PRE_AUTH_FIELD, None)
+    if raw is None:
+        return None
+    # bool is an int to Python; neither it nor a float's binary noise is an amount.
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+        raise _bad_pre_auth('must be an amount such as "25.00"', field)
+    try:
+        amount = Decimal(str(raw).strip())
+    except InvalidOperation as exc:
+        raise _bad_pre_auth('must be an amount such as "25.00"', field) from exc
+    if not amount.is_finite() or amount <= 0:
+        raise _bad_pre_auth("must be a positive amount", field)
+    if amount > _MAX_PRE_AUTH:
+        raise _bad_pre_auth(f"must be at most {_MAX_PRE_AUTH}", field)
+    return amount
+
+
+def _check_pre_auth_decimals(amount: Decimal | None, currency: str, field: str = _PRE_AUTH_FIELD) -> None:
+    if amount is None:
+        return
+    places = minor_unit(currency)
+    exponent = amount.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > places:
+        raise _bad_pre_auth(f"{currency} has {places} decimals; {amount} cannot be held", field)
+
+
+def _tariff_ids(location: Location) -> list[str]:
+    """The location's tariff ids in the order a start picks them (first connector of the first EVSE first)."""
+    ids: list[str] = []
+    for evse in location.evses or ():
+        for connector in evse.connectors:
+            ids.extend(t for t in connector.tariff_ids or () if t not in ids)
+    return ids
 
 
 # Most locations share one of a few connector line-ups; one tuple for each saves memory at 1M EVSEs.
@@ -144,9 +205,19 @@ def _indexed(row: Any, location: Location, evses: list[Evse]) -> IndexedLocation
 class LocationService:
     """The one place that writes locations; every write bumps ``change_seq`` so indexes can catch up."""
 
-    def __init__(self, db: Database, index: LocationIndex) -> None:
+    def __init__(
+        self,
+        db: Database,
+        index: LocationIndex,
+        *,
+        default_pre_auth: Decimal = Decimal(50),
+        stripe_cards: bool = False,
+    ) -> None:
         self._db = db
         self.index = index
+        self._default_pre_auth = default_pre_auth
+        self.stripe_cards = stripe_cards
+        """Whether cards saved with Stripe can pay (a Stripe account is configured): the locations' ``pms``."""
         # Two overlapping refreshes could apply an older row over a newer one; one at a time.
         self._refresh_lock = asyncio.Lock()
 
@@ -184,8 +255,10 @@ class LocationService:
         if not is_valid_location_key(location_id):
             raise ServiceError(400, "invalid_location_id", "location ids look like nl-gfx-123 ({country}-{party}-{id})")
         document, restricted_to = _split_restriction(body)
+        pre_auth = _split_pre_auth(document)
         location = self._convert(location_id, document)
-        created = await self._write(location_id, location, restricted_to)
+        _check_pre_auth_decimals(pre_auth, await self._currency(location))
+        created = await self._write(location_id, location, restricted_to, pre_auth)
         await self.refresh_index()
         stored = await self.get(location_id)
         return stored, created
@@ -205,8 +278,10 @@ class LocationService:
         if _RESTRICTION_FIELD not in changes:
             merged[_RESTRICTION_FIELD] = list(current.restricted_to_partners or ()) if current.restricted else None
         document, restricted_to = _split_restriction(merged)
+        pre_auth = _split_pre_auth(document)
         location = self._convert(location_id, document)
-        await self._write(location_id, location, restricted_to)
+        _check_pre_auth_decimals(pre_auth, await self._currency(location))
+        await self._write(location_id, location, restricted_to, pre_auth)
         await self.refresh_index()
         return await self.get(location_id)
 
@@ -229,7 +304,13 @@ class LocationService:
                 by_uid[patch["uid"]] = patch  # a new EVSE; it must be complete to pass validation
         return list(by_uid.values())
 
-    async def _write(self, location_id: str, location: Location, restricted_to: tuple[str, ...] | None) -> bool:
+    async def _write(
+        self,
+        location_id: str,
+        location: Location,
+        restricted_to: tuple[str, ...] | None,
+        pre_auth: Decimal | None = None,
+    ) -> bool:
         evses = list(location.evses or ())
         bare = msgspec.structs.replace(location, evses=None)
         async with self._db.transaction() as session:
@@ -244,6 +325,7 @@ class LocationService:
                 "document": _encoder.encode(bare).decode(),
                 "restricted": restricted_to is not None,
                 "allowed_partner_ids": _encoder.encode(list(restricted_to or ())).decode(),
+                "pre_auth_amount": str(pre_auth) if pre_auth is not None else None,
                 "change_seq": seq,
                 "deleted": False,
             }
@@ -288,6 +370,7 @@ class LocationService:
                     400, "invalid_location", f"[{index}]: must be an object (an OCPI Location)", field=f"[{index}]"
                 )
             document, restricted_to = _split_restriction(body)
+            pre_auth = _split_pre_auth(document, f"[{index}].{_PRE_AUTH_FIELD}")
             try:
                 location = convert_location(document)
             except LocationValidationError as exc:
@@ -295,13 +378,18 @@ class LocationService:
             location_id = location_key(location.country_code, location.party_id, location.id)
             if not is_valid_location_key(location_id):
                 raise ServiceError(400, "invalid_location_id", f"[{index}]: location id {location_id!r} is not usable")
-            checked.append(CheckedLocation(location_id, location, restricted_to))
+            checked.append(CheckedLocation(location_id, location, restricted_to, pre_auth))
         return checked
 
     async def store_many(self, locations: Sequence[CheckedLocation]) -> int:
         """Create or replace locations that :meth:`check_many` passed; the index is refreshed once."""
+        # The decimals a hold may have depend on the currency of the stored tariffs: checked for all first.
+        for index, item in enumerate(locations):
+            if item.pre_auth_amount is not None:
+                currency = await self._currency(item.location)
+                _check_pre_auth_decimals(item.pre_auth_amount, currency, f"[{index}].{_PRE_AUTH_FIELD}")
         for item in locations:
-            await self._write(item.location_id, item.location, item.restricted_to)
+            await self._write(item.location_id, item.location, item.restricted_to, item.pre_auth_amount)
         await self.refresh_index()
         return len(locations)
 
@@ -375,7 +463,28 @@ class LocationService:
             id=row.id,
             location=msgspec.structs.replace(location, evses=evses),
             restricted_to_partners=tuple(allowed) if row.restricted else None,
+            pre_auth_amount=Decimal(row.pre_auth_amount) if row.pre_auth_amount is not None else None,
         )
+
+    async def _currency(self, location: Location) -> str:
+        """The currency a start here is priced and held in: its tariff's (the first stored one), else EUR."""
+        ids = _tariff_ids(location)
+        if not ids:
+            return _FALLBACK_CURRENCY
+        async with self._db.read() as session:
+            found = dict(
+                (await session.execute(select(TariffRow.id, TariffRow.currency).where(TariffRow.id.in_(ids))))
+                .tuples()
+                .all()
+            )
+        return next((found[t] for t in ids if t in found), _FALLBACK_CURRENCY)
+
+    async def pre_auth(self, stored: StoredLocation) -> PreAuthAmount:
+        """The hold a card start at ``stored`` places, and its currency."""
+        currency = await self._currency(stored.location)
+        if stored.pre_auth_amount is not None:
+            return PreAuthAmount(stored.pre_auth_amount, currency, is_default=False)
+        return PreAuthAmount(self._default_pre_auth, currency, is_default=True)
 
     async def find(self, location_id: str) -> StoredLocation | None:
         """The location, or None."""
@@ -459,6 +568,7 @@ _INDEX_LOCATION_COLUMNS = (
     LocationRow.document,
     LocationRow.restricted,
     LocationRow.allowed_partner_ids,
+    LocationRow.pre_auth_amount,
     LocationRow.change_seq,
     LocationRow.deleted,
 )

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from chargeassist.demo import demo_tariffs
 from tests.api._helpers import (
     Client,
     JsonDict,
@@ -17,6 +18,7 @@ from tests.api._helpers import (
     ocpi_evse,
     ocpi_location,
     put_location,
+    put_tariff,
 )
 from tests.conftest import bearer
 
@@ -428,3 +430,89 @@ async def test_an_opening_weekday_beyond_sunday_is_400(client: Client, operator_
     response = await client.put("/v1/operator/locations/nl-tst-hours-1", json=location, headers=bearer(operator_key))
     body = assert_problem(response, 400, "invalid_location")
     assert error_fields(body) == ["opening_times.regular_hours[0].weekday"]
+
+
+# --- pre-authorisation amount (extension) ---------------------------------------------------
+
+
+async def test_pre_auth_amount_is_stored_and_returned_as_written(client: Client, operator_key: str) -> None:
+    response = await client.put(PATH, json=site(pre_auth_amount="25.50"), headers=bearer(operator_key))
+    assert response.status_code == 201, response.text
+    assert response.json()["pre_auth_amount"] == "25.50"
+
+
+async def test_location_without_pre_auth_amount_has_none(client: Client, operator_key: str) -> None:
+    response = await client.put(PATH, json=site(), headers=bearer(operator_key))
+    assert response.json()["pre_auth_amount"] is None
+
+
+async def test_pre_auth_amount_as_a_json_number_is_accepted(client: Client, operator_key: str) -> None:
+    response = await client.put(PATH, json=site(pre_auth_amount=30), headers=bearer(operator_key))
+    assert response.json()["pre_auth_amount"] == "30"
+
+
+async def test_patch_sets_the_pre_auth_amount(client: Client, operator_key: str) -> None:
+    await put_location(client, operator_key, site())
+    response = await client.patch(PATH, json={"pre_auth_amount": "40.00"}, headers=bearer(operator_key))
+    assert response.status_code == 200, response.text
+    stored = await client.get(PATH, headers=bearer(operator_key))
+    assert stored.json()["pre_auth_amount"] == "40.00"
+
+
+async def test_patch_of_other_fields_keeps_the_pre_auth_amount(client: Client, operator_key: str) -> None:
+    await put_location(client, operator_key, site(pre_auth_amount="40.00"))
+    response = await client.patch(PATH, json={"name": "Renamed"}, headers=bearer(operator_key))
+    assert response.json()["pre_auth_amount"] == "40.00"
+
+
+async def test_patch_with_null_goes_back_to_the_default(client: Client, operator_key: str) -> None:
+    await put_location(client, operator_key, site(pre_auth_amount="40.00"))
+    response = await client.patch(PATH, json={"pre_auth_amount": None}, headers=bearer(operator_key))
+    assert response.json()["pre_auth_amount"] is None
+
+
+@pytest.mark.parametrize(
+    "amount",
+    ["0", "0.00", "-5", -5, "NaN", "Infinity", "12.345", 12.345, "abc", "", True, ["10"], {"amount": "10"}, "1000000"],
+)
+async def test_bad_pre_auth_amount_is_400_naming_the_field(client: Client, operator_key: str, amount: Any) -> None:
+    response = await client.put(PATH, json=site(pre_auth_amount=amount), headers=bearer(operator_key))
+    body = assert_problem(response, 400, "validation_failed")
+    assert error_fields(body) == ["pre_auth_amount"]
+
+
+async def test_bad_pre_auth_amount_stores_nothing(client: Client, operator_key: str) -> None:
+    await client.put(PATH, json=site(pre_auth_amount="-1"), headers=bearer(operator_key))
+    response = await client.get(PATH, headers=bearer(operator_key))
+    assert_problem(response, 404, "location_not_found")
+
+
+async def test_bad_pre_auth_amount_by_patch_is_400_and_keeps_the_old_one(client: Client, operator_key: str) -> None:
+    await put_location(client, operator_key, site(pre_auth_amount="40.00"))
+    response = await client.patch(PATH, json={"pre_auth_amount": "0"}, headers=bearer(operator_key))
+    assert error_fields(assert_problem(response, 400, "validation_failed")) == ["pre_auth_amount"]
+    assert (await client.get(PATH, headers=bearer(operator_key))).json()["pre_auth_amount"] == "40.00"
+
+
+async def test_pre_auth_amount_has_no_more_decimals_than_the_tariffs_currency(
+    client: Client, operator_key: str
+) -> None:
+    yen = {**demo_tariffs()[0], "id": "jp-tst-yen", "country_code": "JP", "party_id": "TST", "currency": "JPY"}
+    await put_tariff(client, operator_key, yen)
+    evse = ocpi_evse("site-1-a", connectors=[ocpi_connector("1", tariff_ids=["jp-tst-yen"])])
+    response = await client.put(
+        PATH, json=ocpi_location("site-1", evses=[evse], pre_auth_amount="5000.5"), headers=bearer(operator_key)
+    )
+    body = assert_problem(response, 400, "validation_failed")
+    assert error_fields(body) == ["pre_auth_amount"]
+    assert "JPY" in body["detail"]
+
+
+async def test_whole_yen_pre_auth_amount_is_accepted(client: Client, operator_key: str) -> None:
+    yen = {**demo_tariffs()[0], "id": "jp-tst-yen", "country_code": "JP", "party_id": "TST", "currency": "JPY"}
+    await put_tariff(client, operator_key, yen)
+    evse = ocpi_evse("site-1-a", connectors=[ocpi_connector("1", tariff_ids=["jp-tst-yen"])])
+    response = await client.put(
+        PATH, json=ocpi_location("site-1", evses=[evse], pre_auth_amount="5000"), headers=bearer(operator_key)
+    )
+    assert response.json()["pre_auth_amount"] == "5000"

@@ -98,7 +98,7 @@ async def test_there_is_one_offer_per_payment_method(
 ) -> None:
     offers = await _offers(client, partner_key, site, "both")
     assert [offer["paymentMethod"] for offer in offers] == wallet
-    assert set(offers[0]) == {"tariff", "validity", "paymentMethod"}
+    assert set(offers[0]) == {"tariff", "validity", "paymentMethod", "preAuthAmount"}
 
 
 async def test_stored_tariff_is_valid_for_every_payment_method(

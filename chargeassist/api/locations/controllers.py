@@ -16,6 +16,7 @@ from chargeassist.services import (
     IndexedLocation,
     InvalidContinuationToken,
     LocationView,
+    PreAuthAmountView,
     SearchFilters,
     Services,
     build_location_view,
@@ -244,8 +245,16 @@ class LocationController(Controller):
         self, services: ServicesDep, principal: PrincipalDep, location_id: FromPath[str]
     ) -> LocationView:
         stored = await services.locations.get(location_id, partner_id=principal.partner_id)
+        pre_auth: PreAuthAmountView | None = None
+        if services.locations.stripe_cards:
+            held = await services.locations.pre_auth(stored)
+            pre_auth = PreAuthAmountView(amount=held.amount, currency=held.currency, is_default=held.is_default)
         return build_location_view(
-            stored.id, stored.location, list(stored.location.evses or ()), restricted=stored.restricted
+            stored.id,
+            stored.location,
+            list(stored.location.evses or ()),
+            restricted=stored.restricted,
+            pre_auth=pre_auth,
         )
 
 

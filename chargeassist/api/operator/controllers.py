@@ -235,8 +235,10 @@ class OperatorController(Controller):
         "/locations/{location_id:str}",
         operation_id="putLocation",
         summary="Create or replace an OCPI 2.2.1 Location with its EVSEs and connectors",
-        description="The body is an OCPI 2.2.1 Location. Extension: `restricted_to_partners` (a list of partner "
-        "ids) makes it a closed-loop location that only those partners see and use.",
+        description="The body is an OCPI 2.2.1 Location. Extensions: `restricted_to_partners` (a list of partner "
+        "ids) makes it a closed-loop location that only those partners see and use; `pre_auth_amount` (a positive "
+        'amount as a string such as "25.00", in the major unit of its tariff\'s currency, or null for the '
+        "service's default) is the hold a start with a Stripe card places here.",
         status_code=HTTP_200_OK,
         responses=problem_responses(403, 404, created=dict[str, Any]),
     )
@@ -250,6 +252,7 @@ class OperatorController(Controller):
         "/locations/{location_id:str}",
         operation_id="patchLocation",
         summary="Partly update a location: top-level fields replace, `evses` merge by `uid`",
+        description="Also sets or clears (null) the extensions `restricted_to_partners` and `pre_auth_amount`.",
         responses=problem_responses(403, 404),
     )
     async def patch_location(

@@ -8,7 +8,7 @@ from litestar import Controller, Response, delete, get, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from chargeassist.services import AppTokenRecord, Services
+from chargeassist.services import AppTokenRecord, PreAuthAmountView, Services
 
 from .._auth import Principal, require_partner_key
 from .._errors import problem_responses
@@ -103,9 +103,21 @@ class TokenController(Controller):
         location = await services.locations.get(location_id, partner_id=principal.partner_id)
         methods = await services.wallet.list_payment_methods(record)
         offers = await services.tariffs.offers(location, evse_uid, connector_id, methods)
+        held = await services.locations.pre_auth(location) if any(m.type == "PSP" for m in methods) else None
+        cards = await services.psp_cards.cards([m.id for m in methods if m.type == "PSP"])
         data = [
             TariffOfferResponse(
-                tariff=o.tariff, validity=o.validity, payment_method=payment_method_response(o.payment_method)
+                tariff=o.tariff,
+                validity=o.validity,
+                payment_method=payment_method_response(o.payment_method, cards.get(o.payment_method.id)),
+                pre_auth_amount=PreAuthAmountView(
+                    amount=held.amount,
+                    # The hold is in the currency the session is priced in: the connector's tariff's.
+                    currency=o.tariff.currency if o.tariff is not None else held.currency,
+                    is_default=held.is_default,
+                )
+                if held is not None and o.payment_method.type == "PSP"
+                else None,
             )
             for o in offers
         ]

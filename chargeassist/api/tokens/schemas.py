@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from chargeassist.services import TariffView
+from chargeassist.services import PreAuthAmountView, TariffView
 from chargeassist.store import PaymentMethod, PspCard
 
 __all__ = [
@@ -83,6 +83,8 @@ class TariffOfferResponse(msgspec.Struct, kw_only=True, rename="camel"):
     tariff: TariffView | None
     validity: Literal["VALID", "UNKNOWN", "NO_TARIFF_FOUND", "NOT_COMPATIBLE"]
     payment_method: PaymentMethodResponse
+    pre_auth_amount: PreAuthAmountView | None = None
+    """With a ``PSP`` card: what a start here holds on it (in the tariff's currency), released but for the cost."""
 
 
 def payment_method_response(row: PaymentMethod, psp_card: PspCard | None = None) -> PaymentMethodResponse:
