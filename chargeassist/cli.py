@@ -236,8 +236,10 @@ def openapi(output: Path | None) -> None:
 def _register_subcommands() -> None:
     from chargeassist.commands.simulate import simulate
     from chargeassist.commands.tariff import tariff
+    from chargeassist.commands.tokens import tokens
 
     main.add_command(tariff)
+    main.add_command(tokens)
     main.add_command(simulate)
 
 
