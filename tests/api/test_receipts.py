@@ -352,3 +352,32 @@ async def test_the_pdf_keeps_the_umlaut_and_writes_the_euro_sign_as_eur(client: 
     response = await client.get(f"{SESSIONS}/{paid}/receipt.pdf", headers=bearer(site.partner_key))
 
     assert "Parkhaus Müller EUR-Laden" in _pdf_text(response.content)
+
+
+# --- issued on pricing ------------------------------------------------------------------------------------
+
+
+async def test_a_session_paid_externally_has_its_receipt_once_priced(
+    client: Client, site: Site, services: Services
+) -> None:
+    session_id = await _priced_session(client, site, services)
+
+    assert (await _receipt(client, site, session_id))["paid"]["method"] == "EXTERNAL"
+
+
+async def test_the_session_shows_its_receipt_number_once_priced(client: Client, site: Site, services: Services) -> None:
+    session_id = await _priced_session(client, site, services)
+
+    number = (await _session(client, site, session_id))["receiptNumber"]
+
+    assert number == (await _receipt(client, site, session_id))["receiptNumber"]
+
+
+async def test_a_session_not_yet_priced_shows_no_receipt_number(client: Client, site: Site) -> None:
+    started = await client.post(
+        SESSIONS,
+        json={"locationId": "nl-tst-receipts", "evseUid": "EVSE-1", "paymentMethodId": site.external_id},
+        headers=bearer(site.partner_key),
+    )
+
+    assert (await _session(client, site, started.json()["chargeSessionId"]))["receiptNumber"] is None

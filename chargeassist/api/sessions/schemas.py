@@ -128,6 +128,8 @@ class SessionResponse(msgspec.Struct, kw_only=True, rename="camel"):
     cost_breakdown: list[CostBreakdownLine] | None
     usage_summary: UsageSummary | None = None
     payment: PaymentResponse | None = None
+    receipt_number: str | None = None
+    """The receipt's number once the session is paid (``GET .../receipt`` shows it)."""
 
 
 def session_response(view: SessionView) -> SessionResponse:
@@ -179,4 +181,5 @@ def session_response(view: SessionView) -> SessionResponse:
         cost_breakdown=breakdown,
         usage_summary=summary,
         payment=payment_response(view.payment),
+        receipt_number=view.receipt_number,
     )

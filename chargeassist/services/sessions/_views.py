@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chargeassist.domain.sessions import MeterReading, SessionStatus, live_figures, next_status_call
-from chargeassist.store import ChargeSession, Database, MeterValueRow, SessionPayment, utcnow
+from chargeassist.store import ChargeSession, Database, MeterValueRow, Receipt, SessionPayment, utcnow
 
 from ._records import KWH, SessionRecords, decimal_of, status_of
 
@@ -88,6 +88,7 @@ class SessionView:
     next_status_call: datetime | None
     data_points: list[DataPoint] | None
     payment: PaymentView | None = None
+    receipt_number: str | None = None
 
 
 async def readings_of(session: AsyncSession, transaction_id: int | None) -> list[MeterReading]:
@@ -135,6 +136,12 @@ class SessionViews:
             if row.transaction_id is not None and (with_data or running):
                 readings = await readings_of(session, row.transaction_id)
             held = await session.scalar(select(SessionPayment).where(SessionPayment.session_pk == row.pk))
+            receipt_number: str | None = None
+            if row.priced_at is not None:
+                # Only a priced session can have been paid, so the others skip the lookup.
+                receipt_number = await session.scalar(
+                    select(Receipt.receipt_number).where(Receipt.session_id == row.id)
+                )
         if held is not None:
             payment = PaymentView(
                 provider=held.provider,
@@ -179,6 +186,7 @@ class SessionViews:
             ),
             data_points=data_points,
             payment=payment,
+            receipt_number=receipt_number,
         )
 
 
