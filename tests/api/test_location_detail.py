@@ -186,3 +186,8 @@ async def test_closed_location_looks_like_an_unknown_one_to_other_partners(
     assert {k: v for k, v in hidden.json().items() if k not in strip} == {
         k: v for k, v in unknown.json().items() if k not in strip
     }
+
+
+async def test_location_shows_no_card_hold_without_stripe(client: Client, partner_key: str) -> None:
+    view = await _get(client, partner_key, DEMO_LOCATIONS[1]["id"])
+    assert view["preAuthAmount"] is None

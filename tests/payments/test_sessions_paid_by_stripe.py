@@ -13,7 +13,7 @@ import pytest
 
 from chargeassist.settings import PaymentSettings
 from tests.conftest import make_settings
-from tests.csms._live import LiveServer, live_server, seed, start_session, wait_status
+from tests.csms._live import LOCATION_ID, LiveServer, live_server, seed, start_session, wait_status
 from tests.payments.conftest import DECLINES_ON_PAYMENT, NEEDS_AUTHENTICATION, PAYS, StripeRecords
 
 APP_TOKEN = "driver-1"
@@ -211,3 +211,17 @@ async def test_3ds_completed_in_the_app_starts_the_charge_on_the_next_poll(
     session = await wait_status(paying, body["chargeSessionId"], "CHARGING")
     assert session["payment"]["status"] == "AUTHORIZED"
     assert sim.count_received("RemoteStartTransaction") == 1
+
+
+async def test_start_holds_the_amount_the_operator_set_for_the_location(
+    paying: LiveServer, stripe_records: StripeRecords
+) -> None:
+    response = await paying.call(
+        "PATCH", f"/v1/operator/locations/{LOCATION_ID}", paying.operator_key, json={"pre_auth_amount": "12.34"}
+    )
+    assert response.status_code == 200, response.text
+    _, session_id = await _charging(paying, stripe_records)
+    (intent,) = stripe_records.payment_intents(await _customer(paying))
+    assert (intent["status"], intent["amount"]) == ("requires_capture", 1234)
+    session = await wait_status(paying, session_id, "CHARGING")
+    assert Decimal(session["payment"]["authorizedAmount"]) == Decimal("12.34")
