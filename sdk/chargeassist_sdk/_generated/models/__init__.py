@@ -5,6 +5,19 @@ from .app_token_response import AppTokenResponse
 from .bounding_box import BoundingBox
 from .bounding_box_page import BoundingBoxPage
 from .business_details_view import BusinessDetailsView
+from .card_verification_response import CardVerificationResponse
+from .card_verification_response_operator_verdict_type_1 import (
+    CardVerificationResponseOperatorVerdictType1,
+)
+from .card_verification_response_operator_verdict_type_2_type_1 import (
+    CardVerificationResponseOperatorVerdictType2Type1,
+)
+from .card_verification_response_operator_verdict_type_3_type_1 import (
+    CardVerificationResponseOperatorVerdictType3Type1,
+)
+from .card_verification_response_verification_status import (
+    CardVerificationResponseVerificationStatus,
+)
 from .change_availability_command import ChangeAvailabilityCommand
 from .change_availability_command_type import ChangeAvailabilityCommandType
 from .change_configuration_command import ChangeConfigurationCommand
@@ -21,14 +34,26 @@ from .cost_breakdown_line import CostBreakdownLine
 from .data_point_response import DataPointResponse
 from .evse_view import EvseView
 from .external_payment_method_request import ExternalPaymentMethodRequest
+from .failed_payment_response import FailedPaymentResponse
+from .failed_payment_response_status import FailedPaymentResponseStatus
 from .field_error import FieldError
 from .get_configuration_command import GetConfigurationCommand
+from .get_issued_token_response_200 import GetIssuedTokenResponse200
 from .get_operator_location_response_200 import GetOperatorLocationResponse200
 from .get_tariff_response_200 import GetTariffResponse200
 from .health_response import HealthResponse
 from .health_response_database import HealthResponseDatabase
 from .health_response_status import HealthResponseStatus
 from .list_meta import ListMeta
+from .list_operator_payment_methods_verification_status_type_1 import (
+    ListOperatorPaymentMethodsVerificationStatusType1,
+)
+from .list_operator_payment_methods_verification_status_type_2_type_1 import (
+    ListOperatorPaymentMethodsVerificationStatusType2Type1,
+)
+from .list_operator_payment_methods_verification_status_type_3_type_1 import (
+    ListOperatorPaymentMethodsVerificationStatusType3Type1,
+)
 from .list_sessions_status_type_0_item import ListSessionsStatusType0Item
 from .location_summary import LocationSummary
 from .location_summary_power_types_item import LocationSummaryPowerTypesItem
@@ -37,7 +62,9 @@ from .nearby_location import NearbyLocation
 from .nearby_location_power_types_item import NearbyLocationPowerTypesItem
 from .nearby_page import NearbyPage
 from .opening_hours_view import OpeningHoursView
+from .page_card_verification_response import PageCardVerificationResponse
 from .page_charge_point_state_response import PageChargePointStateResponse
+from .page_failed_payment_response import PageFailedPaymentResponse
 from .page_payment_method_response import PagePaymentMethodResponse
 from .page_session_response import PageSessionResponse
 from .page_tariff_offer_response import PageTariffOfferResponse
@@ -45,16 +72,32 @@ from .page_webhook_delivery_response import PageWebhookDeliveryResponse
 from .page_webhook_endpoint_response import PageWebhookEndpointResponse
 from .paid_with import PaidWith
 from .paid_with_method import PaidWithMethod
+from .patch_issued_token_body import PatchIssuedTokenBody
+from .patch_issued_token_response_200 import PatchIssuedTokenResponse200
 from .patch_location_body import PatchLocationBody
 from .patch_location_response_200 import PatchLocationResponse200
 from .payment_method_response import PaymentMethodResponse
+from .payment_method_response_psp_type_1 import PaymentMethodResponsePspType1
+from .payment_method_response_psp_type_2_type_1 import (
+    PaymentMethodResponsePspType2Type1,
+)
+from .payment_method_response_psp_type_3_type_1 import (
+    PaymentMethodResponsePspType3Type1,
+)
 from .payment_method_response_type import PaymentMethodResponseType
 from .payment_method_response_verification_status import (
     PaymentMethodResponseVerificationStatus,
 )
+from .payment_response import PaymentResponse
+from .payment_response_provider import PaymentResponseProvider
+from .payment_response_status import PaymentResponseStatus
 from .ping_response import PingResponse
+from .pre_auth_amount_view import PreAuthAmountView
 from .price_component_view import PriceComponentView
 from .problem import Problem
+from .put_issued_token_body import PutIssuedTokenBody
+from .put_issued_token_response_200 import PutIssuedTokenResponse200
+from .put_issued_token_response_201 import PutIssuedTokenResponse201
 from .put_location_body import PutLocationBody
 from .put_location_response_200 import PutLocationResponse200
 from .put_location_response_201 import PutLocationResponse201
@@ -74,6 +117,7 @@ from .receipt_vat_rate import ReceiptVatRate
 from .regular_hours_view import RegularHoursView
 from .reset_command import ResetCommand
 from .reset_command_type import ResetCommandType
+from .retry_payment_request import RetryPaymentRequest
 from .search_locations_in_bounding_box_power_type_type_1 import (
     SearchLocationsInBoundingBoxPowerTypeType1,
 )
@@ -96,20 +140,25 @@ from .session_receipt import SessionReceipt
 from .session_response import SessionResponse
 from .session_response_start_method import SessionResponseStartMethod
 from .session_response_status import SessionResponseStatus
+from .setup_intent_response import SetupIntentResponse
 from .start_session_request import StartSessionRequest
 from .start_session_response import StartSessionResponse
 from .start_session_response_status import StartSessionResponseStatus
+from .stripe_card_request import StripeCardRequest
 from .tariff_element_view import TariffElementView
 from .tariff_offer_response import TariffOfferResponse
 from .tariff_offer_response_validity import TariffOfferResponseValidity
 from .tariff_restrictions_view import TariffRestrictionsView
 from .tariff_view import TariffView
+from .token_page import TokenPage
+from .token_page_data_item import TokenPageDataItem
 from .trigger_message_command import TriggerMessageCommand
 from .trigger_message_command_requested_message import (
     TriggerMessageCommandRequestedMessage,
 )
 from .unlock_connector_command import UnlockConnectorCommand
 from .usage_summary import UsageSummary
+from .webhook_ack import WebhookAck
 from .webhook_delivery_response import WebhookDeliveryResponse
 from .webhook_delivery_response_event_type import WebhookDeliveryResponseEventType
 from .webhook_delivery_response_status import WebhookDeliveryResponseStatus
@@ -124,6 +173,11 @@ __all__ = (
     "BoundingBox",
     "BoundingBoxPage",
     "BusinessDetailsView",
+    "CardVerificationResponse",
+    "CardVerificationResponseOperatorVerdictType1",
+    "CardVerificationResponseOperatorVerdictType2Type1",
+    "CardVerificationResponseOperatorVerdictType3Type1",
+    "CardVerificationResponseVerificationStatus",
     "ChangeAvailabilityCommand",
     "ChangeAvailabilityCommandType",
     "ChangeConfigurationCommand",
@@ -140,14 +194,20 @@ __all__ = (
     "DataPointResponse",
     "EvseView",
     "ExternalPaymentMethodRequest",
+    "FailedPaymentResponse",
+    "FailedPaymentResponseStatus",
     "FieldError",
     "GetConfigurationCommand",
+    "GetIssuedTokenResponse200",
     "GetOperatorLocationResponse200",
     "GetTariffResponse200",
     "HealthResponse",
     "HealthResponseDatabase",
     "HealthResponseStatus",
     "ListMeta",
+    "ListOperatorPaymentMethodsVerificationStatusType1",
+    "ListOperatorPaymentMethodsVerificationStatusType2Type1",
+    "ListOperatorPaymentMethodsVerificationStatusType3Type1",
     "ListSessionsStatusType0Item",
     "LocationSummary",
     "LocationSummaryPowerTypesItem",
@@ -156,7 +216,9 @@ __all__ = (
     "NearbyLocationPowerTypesItem",
     "NearbyPage",
     "OpeningHoursView",
+    "PageCardVerificationResponse",
     "PageChargePointStateResponse",
+    "PageFailedPaymentResponse",
     "PagePaymentMethodResponse",
     "PageSessionResponse",
     "PageTariffOfferResponse",
@@ -164,14 +226,26 @@ __all__ = (
     "PageWebhookEndpointResponse",
     "PaidWith",
     "PaidWithMethod",
+    "PatchIssuedTokenBody",
+    "PatchIssuedTokenResponse200",
     "PatchLocationBody",
     "PatchLocationResponse200",
     "PaymentMethodResponse",
+    "PaymentMethodResponsePspType1",
+    "PaymentMethodResponsePspType2Type1",
+    "PaymentMethodResponsePspType3Type1",
     "PaymentMethodResponseType",
     "PaymentMethodResponseVerificationStatus",
+    "PaymentResponse",
+    "PaymentResponseProvider",
+    "PaymentResponseStatus",
     "PingResponse",
+    "PreAuthAmountView",
     "PriceComponentView",
     "Problem",
+    "PutIssuedTokenBody",
+    "PutIssuedTokenResponse200",
+    "PutIssuedTokenResponse201",
     "PutLocationBody",
     "PutLocationResponse200",
     "PutLocationResponse201",
@@ -191,6 +265,7 @@ __all__ = (
     "RegularHoursView",
     "ResetCommand",
     "ResetCommandType",
+    "RetryPaymentRequest",
     "SearchLocationsInBoundingBoxPowerTypeType1",
     "SearchLocationsInBoundingBoxPowerTypeType2Type1",
     "SearchLocationsInBoundingBoxPowerTypeType3Type1",
@@ -201,18 +276,23 @@ __all__ = (
     "SessionResponse",
     "SessionResponseStartMethod",
     "SessionResponseStatus",
+    "SetupIntentResponse",
     "StartSessionRequest",
     "StartSessionResponse",
     "StartSessionResponseStatus",
+    "StripeCardRequest",
     "TariffElementView",
     "TariffOfferResponse",
     "TariffOfferResponseValidity",
     "TariffRestrictionsView",
     "TariffView",
+    "TokenPage",
+    "TokenPageDataItem",
     "TriggerMessageCommand",
     "TriggerMessageCommandRequestedMessage",
     "UnlockConnectorCommand",
     "UsageSummary",
+    "WebhookAck",
     "WebhookDeliveryResponse",
     "WebhookDeliveryResponseEventType",
     "WebhookDeliveryResponseStatus",

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from ..models.business_details_view import BusinessDetailsView
     from ..models.evse_view import EvseView
     from ..models.opening_hours_view import OpeningHoursView
+    from ..models.pre_auth_amount_view import PreAuthAmountView
 
 
 T = TypeVar("T", bound="LocationView")
@@ -37,6 +38,7 @@ class LocationView:
         owner (BusinessDetailsView | None):
         pms (list[str]):
         postal_code (None | str):
+        pre_auth_amount (None | PreAuthAmountView):
         restricted_access (bool):
         time_zone (str):
         type_ (str):
@@ -60,6 +62,7 @@ class LocationView:
     owner: BusinessDetailsView | None
     pms: list[str]
     postal_code: None | str
+    pre_auth_amount: None | PreAuthAmountView
     restricted_access: bool
     time_zone: str
     type_: str
@@ -68,6 +71,7 @@ class LocationView:
     def to_dict(self) -> dict[str, Any]:
         from ..models.business_details_view import BusinessDetailsView  # noqa: PLC0415
         from ..models.opening_hours_view import OpeningHoursView  # noqa: PLC0415
+        from ..models.pre_auth_amount_view import PreAuthAmountView  # noqa: PLC0415
 
         address = self.address
 
@@ -124,6 +128,12 @@ class LocationView:
         postal_code: None | str
         postal_code = self.postal_code
 
+        pre_auth_amount: dict[str, Any] | None
+        if isinstance(self.pre_auth_amount, PreAuthAmountView):
+            pre_auth_amount = self.pre_auth_amount.to_dict()
+        else:
+            pre_auth_amount = self.pre_auth_amount
+
         restricted_access = self.restricted_access
 
         time_zone = self.time_zone
@@ -152,6 +162,7 @@ class LocationView:
                 "owner": owner,
                 "pms": pms,
                 "postalCode": postal_code,
+                "preAuthAmount": pre_auth_amount,
                 "restrictedAccess": restricted_access,
                 "timeZone": time_zone,
                 "type": type_,
@@ -165,6 +176,7 @@ class LocationView:
         from ..models.business_details_view import BusinessDetailsView  # noqa: PLC0415
         from ..models.evse_view import EvseView  # noqa: PLC0415
         from ..models.opening_hours_view import OpeningHoursView  # noqa: PLC0415
+        from ..models.pre_auth_amount_view import PreAuthAmountView  # noqa: PLC0415
 
         d = dict(src_dict)
         address = d.pop("address")
@@ -267,6 +279,21 @@ class LocationView:
 
         postal_code = _parse_postal_code(d.pop("postalCode"))
 
+        def _parse_pre_auth_amount(data: object) -> None | PreAuthAmountView:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                pre_auth_amount_type_0 = PreAuthAmountView.from_dict(data)
+
+                return pre_auth_amount_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | PreAuthAmountView, data)
+
+        pre_auth_amount = _parse_pre_auth_amount(d.pop("preAuthAmount"))
+
         restricted_access = d.pop("restrictedAccess")
 
         time_zone = d.pop("timeZone")
@@ -292,6 +319,7 @@ class LocationView:
             owner=owner,
             pms=pms,
             postal_code=postal_code,
+            pre_auth_amount=pre_auth_amount,
             restricted_access=restricted_access,
             time_zone=time_zone,
             type_=type_,

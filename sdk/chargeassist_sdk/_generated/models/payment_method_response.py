@@ -7,6 +7,18 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.payment_method_response_psp_type_1 import (
+    PaymentMethodResponsePspType1,
+    check_payment_method_response_psp_type_1,
+)
+from ..models.payment_method_response_psp_type_2_type_1 import (
+    PaymentMethodResponsePspType2Type1,
+    check_payment_method_response_psp_type_2_type_1,
+)
+from ..models.payment_method_response_psp_type_3_type_1 import (
+    PaymentMethodResponsePspType3Type1,
+    check_payment_method_response_psp_type_3_type_1,
+)
 from ..models.payment_method_response_type import (
     PaymentMethodResponseType,
     check_payment_method_response_type,
@@ -31,8 +43,13 @@ class PaymentMethodResponse:
         card_short_hint (None | str | Unset):
         created_date (datetime.datetime | None | Unset):
         display_name (None | str | Unset):
+        expiry_month (int | None | Unset):
+        expiry_year (int | None | Unset):
         external_payment_method_id (None | str | Unset):
         is_vid_mapped (bool | None | Unset):
+        psp (None | PaymentMethodResponsePspType1 | PaymentMethodResponsePspType2Type1 |
+            PaymentMethodResponsePspType3Type1 | Unset):
+        psp_payment_method_id (None | str | Unset):
     """
 
     id: str
@@ -42,8 +59,18 @@ class PaymentMethodResponse:
     card_short_hint: None | str | Unset = UNSET
     created_date: datetime.datetime | None | Unset = UNSET
     display_name: None | str | Unset = UNSET
+    expiry_month: int | None | Unset = UNSET
+    expiry_year: int | None | Unset = UNSET
     external_payment_method_id: None | str | Unset = UNSET
     is_vid_mapped: bool | None | Unset = UNSET
+    psp: (
+        None
+        | PaymentMethodResponsePspType1
+        | PaymentMethodResponsePspType2Type1
+        | PaymentMethodResponsePspType3Type1
+        | Unset
+    ) = UNSET
+    psp_payment_method_id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -79,6 +106,18 @@ class PaymentMethodResponse:
         else:
             display_name = self.display_name
 
+        expiry_month: int | None | Unset
+        if isinstance(self.expiry_month, Unset):
+            expiry_month = UNSET
+        else:
+            expiry_month = self.expiry_month
+
+        expiry_year: int | None | Unset
+        if isinstance(self.expiry_year, Unset):
+            expiry_year = UNSET
+        else:
+            expiry_year = self.expiry_year
+
         external_payment_method_id: None | str | Unset
         if isinstance(self.external_payment_method_id, Unset):
             external_payment_method_id = UNSET
@@ -90,6 +129,24 @@ class PaymentMethodResponse:
             is_vid_mapped = UNSET
         else:
             is_vid_mapped = self.is_vid_mapped
+
+        psp: None | str | Unset
+        if isinstance(self.psp, Unset):
+            psp = UNSET
+        elif isinstance(self.psp, str):
+            psp = self.psp
+        elif isinstance(self.psp, str):
+            psp = self.psp
+        elif isinstance(self.psp, str):
+            psp = self.psp
+        else:
+            psp = self.psp
+
+        psp_payment_method_id: None | str | Unset
+        if isinstance(self.psp_payment_method_id, Unset):
+            psp_payment_method_id = UNSET
+        else:
+            psp_payment_method_id = self.psp_payment_method_id
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -108,10 +165,18 @@ class PaymentMethodResponse:
             field_dict["createdDate"] = created_date
         if display_name is not UNSET:
             field_dict["displayName"] = display_name
+        if expiry_month is not UNSET:
+            field_dict["expiryMonth"] = expiry_month
+        if expiry_year is not UNSET:
+            field_dict["expiryYear"] = expiry_year
         if external_payment_method_id is not UNSET:
             field_dict["externalPaymentMethodId"] = external_payment_method_id
         if is_vid_mapped is not UNSET:
             field_dict["isVidMapped"] = is_vid_mapped
+        if psp is not UNSET:
+            field_dict["psp"] = psp
+        if psp_payment_method_id is not UNSET:
+            field_dict["pspPaymentMethodId"] = psp_payment_method_id
 
         return field_dict
 
@@ -168,6 +233,24 @@ class PaymentMethodResponse:
 
         display_name = _parse_display_name(d.pop("displayName", UNSET))
 
+        def _parse_expiry_month(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        expiry_month = _parse_expiry_month(d.pop("expiryMonth", UNSET))
+
+        def _parse_expiry_year(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        expiry_year = _parse_expiry_year(d.pop("expiryYear", UNSET))
+
         def _parse_external_payment_method_id(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -186,6 +269,63 @@ class PaymentMethodResponse:
 
         is_vid_mapped = _parse_is_vid_mapped(d.pop("isVidMapped", UNSET))
 
+        def _parse_psp(
+            data: object,
+        ) -> (
+            None
+            | PaymentMethodResponsePspType1
+            | PaymentMethodResponsePspType2Type1
+            | PaymentMethodResponsePspType3Type1
+            | Unset
+        ):
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                psp_type_1 = check_payment_method_response_psp_type_1(data)
+
+                return psp_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                psp_type_2_type_1 = check_payment_method_response_psp_type_2_type_1(data)
+
+                return psp_type_2_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                psp_type_3_type_1 = check_payment_method_response_psp_type_3_type_1(data)
+
+                return psp_type_3_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(
+                None
+                | PaymentMethodResponsePspType1
+                | PaymentMethodResponsePspType2Type1
+                | PaymentMethodResponsePspType3Type1
+                | Unset,
+                data,
+            )
+
+        psp = _parse_psp(d.pop("psp", UNSET))
+
+        def _parse_psp_payment_method_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        psp_payment_method_id = _parse_psp_payment_method_id(d.pop("pspPaymentMethodId", UNSET))
+
         payment_method_response = cls(
             id=id,
             type_=type_,
@@ -194,8 +334,12 @@ class PaymentMethodResponse:
             card_short_hint=card_short_hint,
             created_date=created_date,
             display_name=display_name,
+            expiry_month=expiry_month,
+            expiry_year=expiry_year,
             external_payment_method_id=external_payment_method_id,
             is_vid_mapped=is_vid_mapped,
+            psp=psp,
+            psp_payment_method_id=psp_payment_method_id,
         )
 
         payment_method_response.additional_properties = d

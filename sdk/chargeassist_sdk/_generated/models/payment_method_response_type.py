@@ -1,10 +1,11 @@
 from typing import Literal
 
-PaymentMethodResponseType = Literal["CHARGE_CARD", "EXTERNAL"]
+PaymentMethodResponseType = Literal["CHARGE_CARD", "EXTERNAL", "PSP"]
 
 PAYMENT_METHOD_RESPONSE_TYPE_VALUES: set[PaymentMethodResponseType] = {
     "CHARGE_CARD",
     "EXTERNAL",
+    "PSP",
 }
 
 

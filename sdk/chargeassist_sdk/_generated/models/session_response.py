@@ -19,6 +19,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.cost_breakdown_line import CostBreakdownLine
+    from ..models.payment_response import PaymentResponse
     from ..models.usage_summary import UsageSummary
 
 
@@ -49,6 +50,8 @@ class SessionResponse:
         total_costs (None | str):
         total_vat (None | str):
         vat_percentage (None | str):
+        payment (None | PaymentResponse | Unset):
+        receipt_number (None | str | Unset):
         usage_summary (None | Unset | UsageSummary):
     """
 
@@ -72,10 +75,13 @@ class SessionResponse:
     total_costs: None | str
     total_vat: None | str
     vat_percentage: None | str
+    payment: None | PaymentResponse | Unset = UNSET
+    receipt_number: None | str | Unset = UNSET
     usage_summary: None | Unset | UsageSummary = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.payment_response import PaymentResponse  # noqa: PLC0415
         from ..models.usage_summary import UsageSummary  # noqa: PLC0415
 
         charge_session_id = self.charge_session_id
@@ -146,6 +152,20 @@ class SessionResponse:
         vat_percentage: None | str
         vat_percentage = self.vat_percentage
 
+        payment: dict[str, Any] | None | Unset
+        if isinstance(self.payment, Unset):
+            payment = UNSET
+        elif isinstance(self.payment, PaymentResponse):
+            payment = self.payment.to_dict()
+        else:
+            payment = self.payment
+
+        receipt_number: None | str | Unset
+        if isinstance(self.receipt_number, Unset):
+            receipt_number = UNSET
+        else:
+            receipt_number = self.receipt_number
+
         usage_summary: dict[str, Any] | None | Unset
         if isinstance(self.usage_summary, Unset):
             usage_summary = UNSET
@@ -180,6 +200,10 @@ class SessionResponse:
                 "vatPercentage": vat_percentage,
             }
         )
+        if payment is not UNSET:
+            field_dict["payment"] = payment
+        if receipt_number is not UNSET:
+            field_dict["receiptNumber"] = receipt_number
         if usage_summary is not UNSET:
             field_dict["usageSummary"] = usage_summary
 
@@ -188,6 +212,7 @@ class SessionResponse:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.cost_breakdown_line import CostBreakdownLine  # noqa: PLC0415
+        from ..models.payment_response import PaymentResponse  # noqa: PLC0415
         from ..models.usage_summary import UsageSummary  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -328,6 +353,32 @@ class SessionResponse:
 
         vat_percentage = _parse_vat_percentage(d.pop("vatPercentage"))
 
+        def _parse_payment(data: object) -> None | PaymentResponse | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                payment_type_0 = PaymentResponse.from_dict(data)
+
+                return payment_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | PaymentResponse | Unset, data)
+
+        payment = _parse_payment(d.pop("payment", UNSET))
+
+        def _parse_receipt_number(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        receipt_number = _parse_receipt_number(d.pop("receiptNumber", UNSET))
+
         def _parse_usage_summary(data: object) -> None | Unset | UsageSummary:
             if data is None:
                 return data
@@ -366,6 +417,8 @@ class SessionResponse:
             total_costs=total_costs,
             total_vat=total_vat,
             vat_percentage=vat_percentage,
+            payment=payment,
+            receipt_number=receipt_number,
             usage_summary=usage_summary,
         )
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,6 +11,11 @@ from ..models.start_session_response_status import (
     StartSessionResponseStatus,
     check_start_session_response_status,
 )
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.payment_response import PaymentResponse
+
 
 T = TypeVar("T", bound="StartSessionResponse")
 
@@ -22,14 +27,18 @@ class StartSessionResponse:
         charge_session_id (str):
         next_status_call (datetime.datetime | None):
         status (StartSessionResponseStatus):
+        payment (None | PaymentResponse | Unset):
     """
 
     charge_session_id: str
     next_status_call: datetime.datetime | None
     status: StartSessionResponseStatus
+    payment: None | PaymentResponse | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.payment_response import PaymentResponse  # noqa: PLC0415
+
         charge_session_id = self.charge_session_id
 
         next_status_call: None | str
@@ -40,6 +49,14 @@ class StartSessionResponse:
 
         status: str = self.status
 
+        payment: dict[str, Any] | None | Unset
+        if isinstance(self.payment, Unset):
+            payment = UNSET
+        elif isinstance(self.payment, PaymentResponse):
+            payment = self.payment.to_dict()
+        else:
+            payment = self.payment
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -49,11 +66,15 @@ class StartSessionResponse:
                 "status": status,
             }
         )
+        if payment is not UNSET:
+            field_dict["payment"] = payment
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.payment_response import PaymentResponse  # noqa: PLC0415
+
         d = dict(src_dict)
         charge_session_id = d.pop("chargeSessionId")
 
@@ -74,10 +95,28 @@ class StartSessionResponse:
 
         status = check_start_session_response_status(d.pop("status"))
 
+        def _parse_payment(data: object) -> None | PaymentResponse | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                payment_type_0 = PaymentResponse.from_dict(data)
+
+                return payment_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | PaymentResponse | Unset, data)
+
+        payment = _parse_payment(d.pop("payment", UNSET))
+
         start_session_response = cls(
             charge_session_id=charge_session_id,
             next_status_call=next_status_call,
             status=status,
+            payment=payment,
         )
 
         start_session_response.additional_properties = d

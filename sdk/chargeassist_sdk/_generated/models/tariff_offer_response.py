@@ -10,9 +10,11 @@ from ..models.tariff_offer_response_validity import (
     TariffOfferResponseValidity,
     check_tariff_offer_response_validity,
 )
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.payment_method_response import PaymentMethodResponse
+    from ..models.pre_auth_amount_view import PreAuthAmountView
     from ..models.tariff_view import TariffView
 
 
@@ -26,14 +28,17 @@ class TariffOfferResponse:
         payment_method (PaymentMethodResponse):
         tariff (None | TariffView):
         validity (TariffOfferResponseValidity):
+        pre_auth_amount (None | PreAuthAmountView | Unset):
     """
 
     payment_method: PaymentMethodResponse
     tariff: None | TariffView
     validity: TariffOfferResponseValidity
+    pre_auth_amount: None | PreAuthAmountView | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.pre_auth_amount_view import PreAuthAmountView  # noqa: PLC0415
         from ..models.tariff_view import TariffView  # noqa: PLC0415
 
         payment_method = self.payment_method.to_dict()
@@ -46,6 +51,14 @@ class TariffOfferResponse:
 
         validity: str = self.validity
 
+        pre_auth_amount: dict[str, Any] | None | Unset
+        if isinstance(self.pre_auth_amount, Unset):
+            pre_auth_amount = UNSET
+        elif isinstance(self.pre_auth_amount, PreAuthAmountView):
+            pre_auth_amount = self.pre_auth_amount.to_dict()
+        else:
+            pre_auth_amount = self.pre_auth_amount
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -55,12 +68,15 @@ class TariffOfferResponse:
                 "validity": validity,
             }
         )
+        if pre_auth_amount is not UNSET:
+            field_dict["preAuthAmount"] = pre_auth_amount
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.payment_method_response import PaymentMethodResponse  # noqa: PLC0415
+        from ..models.pre_auth_amount_view import PreAuthAmountView  # noqa: PLC0415
         from ..models.tariff_view import TariffView  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -83,10 +99,28 @@ class TariffOfferResponse:
 
         validity = check_tariff_offer_response_validity(d.pop("validity"))
 
+        def _parse_pre_auth_amount(data: object) -> None | PreAuthAmountView | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                pre_auth_amount_type_0 = PreAuthAmountView.from_dict(data)
+
+                return pre_auth_amount_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | PreAuthAmountView | Unset, data)
+
+        pre_auth_amount = _parse_pre_auth_amount(d.pop("preAuthAmount", UNSET))
+
         tariff_offer_response = cls(
             payment_method=payment_method,
             tariff=tariff,
             validity=validity,
+            pre_auth_amount=pre_auth_amount,
         )
 
         tariff_offer_response.additional_properties = d

@@ -97,6 +97,8 @@ def sync_detailed(
 ) -> Response[PatchLocationResponse200 | Problem]:
     """Partly update a location: top-level fields replace, `evses` merge by `uid`
 
+     Also sets or clears (null) the extensions `restricted_to_partners` and `pre_auth_amount`.
+
     Args:
         location_id (str):
         body (PatchLocationBody):
@@ -129,6 +131,8 @@ def sync(
 ) -> PatchLocationResponse200 | Problem | None:
     """Partly update a location: top-level fields replace, `evses` merge by `uid`
 
+     Also sets or clears (null) the extensions `restricted_to_partners` and `pre_auth_amount`.
+
     Args:
         location_id (str):
         body (PatchLocationBody):
@@ -155,6 +159,8 @@ async def asyncio_detailed(
     body: PatchLocationBody,
 ) -> Response[PatchLocationResponse200 | Problem]:
     """Partly update a location: top-level fields replace, `evses` merge by `uid`
+
+     Also sets or clears (null) the extensions `restricted_to_partners` and `pre_auth_amount`.
 
     Args:
         location_id (str):
@@ -185,6 +191,8 @@ async def asyncio(
     body: PatchLocationBody,
 ) -> PatchLocationResponse200 | Problem | None:
     """Partly update a location: top-level fields replace, `evses` merge by `uid`
+
+     Also sets or clears (null) the extensions `restricted_to_partners` and `pre_auth_amount`.
 
     Args:
         location_id (str):

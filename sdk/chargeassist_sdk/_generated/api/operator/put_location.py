@@ -103,8 +103,10 @@ def sync_detailed(
 ) -> Response[Problem | PutLocationResponse200 | PutLocationResponse201]:
     """Create or replace an OCPI 2.2.1 Location with its EVSEs and connectors
 
-     The body is an OCPI 2.2.1 Location. Extension: `restricted_to_partners` (a list of partner ids)
-    makes it a closed-loop location that only those partners see and use.
+     The body is an OCPI 2.2.1 Location. Extensions: `restricted_to_partners` (a list of partner ids)
+    makes it a closed-loop location that only those partners see and use; `pre_auth_amount` (a positive
+    amount as a string such as "25.00", in the major unit of its tariff's currency, or null for the
+    service's default) is the hold a start with a Stripe card places here.
 
     Args:
         location_id (str):
@@ -138,8 +140,10 @@ def sync(
 ) -> Problem | PutLocationResponse200 | PutLocationResponse201 | None:
     """Create or replace an OCPI 2.2.1 Location with its EVSEs and connectors
 
-     The body is an OCPI 2.2.1 Location. Extension: `restricted_to_partners` (a list of partner ids)
-    makes it a closed-loop location that only those partners see and use.
+     The body is an OCPI 2.2.1 Location. Extensions: `restricted_to_partners` (a list of partner ids)
+    makes it a closed-loop location that only those partners see and use; `pre_auth_amount` (a positive
+    amount as a string such as "25.00", in the major unit of its tariff's currency, or null for the
+    service's default) is the hold a start with a Stripe card places here.
 
     Args:
         location_id (str):
@@ -168,8 +172,10 @@ async def asyncio_detailed(
 ) -> Response[Problem | PutLocationResponse200 | PutLocationResponse201]:
     """Create or replace an OCPI 2.2.1 Location with its EVSEs and connectors
 
-     The body is an OCPI 2.2.1 Location. Extension: `restricted_to_partners` (a list of partner ids)
-    makes it a closed-loop location that only those partners see and use.
+     The body is an OCPI 2.2.1 Location. Extensions: `restricted_to_partners` (a list of partner ids)
+    makes it a closed-loop location that only those partners see and use; `pre_auth_amount` (a positive
+    amount as a string such as "25.00", in the major unit of its tariff's currency, or null for the
+    service's default) is the hold a start with a Stripe card places here.
 
     Args:
         location_id (str):
@@ -201,8 +207,10 @@ async def asyncio(
 ) -> Problem | PutLocationResponse200 | PutLocationResponse201 | None:
     """Create or replace an OCPI 2.2.1 Location with its EVSEs and connectors
 
-     The body is an OCPI 2.2.1 Location. Extension: `restricted_to_partners` (a list of partner ids)
-    makes it a closed-loop location that only those partners see and use.
+     The body is an OCPI 2.2.1 Location. Extensions: `restricted_to_partners` (a list of partner ids)
+    makes it a closed-loop location that only those partners see and use; `pre_auth_amount` (a positive
+    amount as a string such as "25.00", in the major unit of its tariff's currency, or null for the
+    service's default) is the hold a start with a Stripe card places here.
 
     Args:
         location_id (str):

@@ -55,6 +55,11 @@ def _parse_response(
 
         return response_401
 
+    if response.status_code == 402:
+        response_402 = Problem.from_dict(response.json())
+
+        return response_402
+
     if response.status_code == 403:
         response_403 = Problem.from_dict(response.json())
 
@@ -116,11 +121,14 @@ def sync_detailed(
 ) -> Response[Problem | StartSessionResponse]:
     """Start charging: answers at once, the charge point is asked in the background
 
-     Refusals, each with its `code`: `payment_method_not_in_wallet` and `payment_method_not_valid` (422);
-    `location_not_found` (also for a closed-loop location of other partners), `evse_not_found`,
-    `connector_not_found` (404); `evse_not_remote_startable`, `session_already_active`,
-    `evse_not_available`, `idempotency_key_reused` (409); `charge_point_offline` (503). With an
-    `Idempotency-Key` the same key returns the same session.
+     Refusals, each with its `code`: `payment_method_not_in_wallet` and `payment_method_not_valid`,
+    `payment_method_not_supported` (422); `payment_declined` (402, with the card issuer's `declineCode`;
+    no session is created), `failed_payment_outstanding` (402: a Stripe start while the token owes a
+    failed payment); `location_not_found` (also for a closed-loop location of other partners),
+    `evse_not_found`, `connector_not_found` (404); `evse_not_remote_startable`,
+    `session_already_active`, `evse_not_available`, `idempotency_key_reused` (409);
+    `charge_point_offline`, `payment_provider_unavailable` (503). With an `Idempotency-Key` the same key
+    returns the same session.
 
     Args:
         app_token (str): The app token: any opaque string, without control characters and not only
@@ -159,11 +167,14 @@ def sync(
 ) -> Problem | StartSessionResponse | None:
     """Start charging: answers at once, the charge point is asked in the background
 
-     Refusals, each with its `code`: `payment_method_not_in_wallet` and `payment_method_not_valid` (422);
-    `location_not_found` (also for a closed-loop location of other partners), `evse_not_found`,
-    `connector_not_found` (404); `evse_not_remote_startable`, `session_already_active`,
-    `evse_not_available`, `idempotency_key_reused` (409); `charge_point_offline` (503). With an
-    `Idempotency-Key` the same key returns the same session.
+     Refusals, each with its `code`: `payment_method_not_in_wallet` and `payment_method_not_valid`,
+    `payment_method_not_supported` (422); `payment_declined` (402, with the card issuer's `declineCode`;
+    no session is created), `failed_payment_outstanding` (402: a Stripe start while the token owes a
+    failed payment); `location_not_found` (also for a closed-loop location of other partners),
+    `evse_not_found`, `connector_not_found` (404); `evse_not_remote_startable`,
+    `session_already_active`, `evse_not_available`, `idempotency_key_reused` (409);
+    `charge_point_offline`, `payment_provider_unavailable` (503). With an `Idempotency-Key` the same key
+    returns the same session.
 
     Args:
         app_token (str): The app token: any opaque string, without control characters and not only
@@ -197,11 +208,14 @@ async def asyncio_detailed(
 ) -> Response[Problem | StartSessionResponse]:
     """Start charging: answers at once, the charge point is asked in the background
 
-     Refusals, each with its `code`: `payment_method_not_in_wallet` and `payment_method_not_valid` (422);
-    `location_not_found` (also for a closed-loop location of other partners), `evse_not_found`,
-    `connector_not_found` (404); `evse_not_remote_startable`, `session_already_active`,
-    `evse_not_available`, `idempotency_key_reused` (409); `charge_point_offline` (503). With an
-    `Idempotency-Key` the same key returns the same session.
+     Refusals, each with its `code`: `payment_method_not_in_wallet` and `payment_method_not_valid`,
+    `payment_method_not_supported` (422); `payment_declined` (402, with the card issuer's `declineCode`;
+    no session is created), `failed_payment_outstanding` (402: a Stripe start while the token owes a
+    failed payment); `location_not_found` (also for a closed-loop location of other partners),
+    `evse_not_found`, `connector_not_found` (404); `evse_not_remote_startable`,
+    `session_already_active`, `evse_not_available`, `idempotency_key_reused` (409);
+    `charge_point_offline`, `payment_provider_unavailable` (503). With an `Idempotency-Key` the same key
+    returns the same session.
 
     Args:
         app_token (str): The app token: any opaque string, without control characters and not only
@@ -238,11 +252,14 @@ async def asyncio(
 ) -> Problem | StartSessionResponse | None:
     """Start charging: answers at once, the charge point is asked in the background
 
-     Refusals, each with its `code`: `payment_method_not_in_wallet` and `payment_method_not_valid` (422);
-    `location_not_found` (also for a closed-loop location of other partners), `evse_not_found`,
-    `connector_not_found` (404); `evse_not_remote_startable`, `session_already_active`,
-    `evse_not_available`, `idempotency_key_reused` (409); `charge_point_offline` (503). With an
-    `Idempotency-Key` the same key returns the same session.
+     Refusals, each with its `code`: `payment_method_not_in_wallet` and `payment_method_not_valid`,
+    `payment_method_not_supported` (422); `payment_declined` (402, with the card issuer's `declineCode`;
+    no session is created), `failed_payment_outstanding` (402: a Stripe start while the token owes a
+    failed payment); `location_not_found` (also for a closed-loop location of other partners),
+    `evse_not_found`, `connector_not_found` (404); `evse_not_remote_startable`,
+    `session_already_active`, `evse_not_available`, `idempotency_key_reused` (409);
+    `charge_point_offline`, `payment_provider_unavailable` (503). With an `Idempotency-Key` the same key
+    returns the same session.
 
     Args:
         app_token (str): The app token: any opaque string, without control characters and not only

@@ -1,0 +1,13 @@
+from typing import Literal
+
+PaymentMethodResponsePspType1 = Literal["STRIPE"]
+
+PAYMENT_METHOD_RESPONSE_PSP_TYPE_1_VALUES: set[PaymentMethodResponsePspType1] = {
+    "STRIPE",
+}
+
+
+def check_payment_method_response_psp_type_1(value: str) -> PaymentMethodResponsePspType1:
+    if value in PAYMENT_METHOD_RESPONSE_PSP_TYPE_1_VALUES:
+        return value
+    raise TypeError(f"Unexpected value {value!r}. Expected one of {PAYMENT_METHOD_RESPONSE_PSP_TYPE_1_VALUES!r}")
