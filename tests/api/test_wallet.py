@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from chargeassist.services import Services
 from tests.api._helpers import Client, add_card, add_external, assert_problem, error_fields, register_token
 from tests.conftest import bearer
 
@@ -25,6 +26,35 @@ async def driver(client: Client, partner_key: str) -> str:
 async def test_new_charge_card_answers_201(client: Client, driver: str) -> None:
     response = await client.put(CARD_PATH, json={"visualNumber": CARD}, headers=bearer(driver))
     assert response.status_code == 201
+
+
+async def test_new_charge_card_no_issued_token_names_is_pending(client: Client, driver: str) -> None:
+    response = await client.put(CARD_PATH, json={"visualNumber": CARD}, headers=bearer(driver))
+    assert response.json()["verificationStatus"] == "PENDING"
+
+
+async def test_new_charge_card_issued_by_the_partner_is_valid(
+    client: Client, driver: str, operator_key: str, services: Services
+) -> None:
+    identity = await services.partners.authenticate(driver)
+    assert identity is not None
+    token = {
+        "country_code": "NL",
+        "party_id": "TST",
+        "uid": "04A1B2C3D4E5F6",
+        "type": "RFID",
+        "contract_id": "NL-TST-C12345678-9",
+        "visual_number": CARD,
+        "issuer": "Test Partner",
+        "valid": True,
+        "whitelist": "ALLOWED",
+        "last_updated": "2026-11-01T10:00:00Z",
+        "partner_id": identity.partner_id,
+    }
+    loaded = await client.put("/v1/operator/tokens/04A1B2C3D4E5F6", json=token, headers=bearer(operator_key))
+    assert loaded.status_code == 201, loaded.text
+    response = await client.put(CARD_PATH, json={"visualNumber": CARD}, headers=bearer(driver))
+    assert (response.status_code, response.json()["verificationStatus"]) == (201, "VALID")
 
 
 async def test_charge_card_has_the_documented_shape(client: Client, driver: str) -> None:
