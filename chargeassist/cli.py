@@ -50,6 +50,14 @@ def serve(host: str, port: int, demo: bool, server: str, workers: int) -> None:
     local_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     os.environ.setdefault("CHARGEASSIST_DEMO_OCPP_URL", f"ws://{local_host}:{port}/ocpp")
     settings = _settings()
+    if settings.demo:
+        from chargeassist.demo._serve import demo_stripe
+
+        # Through the environment, so the stand-in's address and keys reach every worker process.
+        stripe = demo_stripe(os.environ)
+        stripe.stop_at_exit()
+        click.echo(stripe.line)
+        settings = _settings()
     from chargeassist.store import upgrade
 
     upgrade(settings.database_url)
