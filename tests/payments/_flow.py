@@ -162,3 +162,15 @@ async def post_webhook(live: LiveServer, payload: bytes, signature: str | None, 
     if signature is not None:
         sent["stripe-signature"] = signature
     return await live.http.post(live.base_url + "/v1/webhooks/stripe", content=payload, headers=sent)
+
+
+def cancel_behind_the_back(stripe: StripeRecords, reference: str) -> None:
+    """Cancel a hold in Stripe without the service knowing (as the dashboard or an expiring hold would), so its
+    capture fails for real."""
+    answer = httpx.post(
+        f"{stripe.api_base}/v1/payment_intents/{reference}/cancel",
+        headers={"Authorization": f"Bearer {stripe.api_key}"},
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["status"] == "canceled"
