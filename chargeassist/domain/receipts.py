@@ -158,7 +158,8 @@ def receipt_amounts(
             group.quantity += line.quantity
             group.excl += line.cost_excl_vat
             group.incl += line.cost_incl_vat
-        kept = [g for g in groups.values() if g.quantity != 0 or g.excl != 0 or g.incl != 0]
+        # A dimension priced at nothing (no energy drawn) keeps its line: the receipt says what was priced.
+        kept = list(groups.values())
         if not kept and gross != 0:
             raise ValueError("a receipt without lines cannot have a gross amount")
         exact_vat = [g.incl - g.excl for g in kept]

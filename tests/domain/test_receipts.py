@@ -271,3 +271,14 @@ def test_receipts_rebuilt_from_four_decimal_lines_keep_the_totals(tariff: Tariff
         first.totals.vat,
         first.totals.gross,
     )
+
+
+def test_a_dimension_priced_at_nothing_keeps_its_line() -> None:
+    lines = [_line("ENERGY", "0", "0"), _line("FLAT", "1", "1.2")]
+
+    amounts = receipt_amounts(lines, currency="EUR", gross=Decimal("1.20"))
+
+    assert [(line.dimension, line.gross) for line in amounts.lines] == [
+        ("ENERGY", Decimal("0.00")),
+        ("FLAT", Decimal("1.20")),
+    ]
