@@ -312,3 +312,30 @@ async def test_kill_after_stripe_released_a_rejected_start_leaves_one_canceled_h
     assert session["payment"]["pspTransactionId"] == intent["id"]
     assert station.count_received("RemoteStartTransaction") == 1
     await _steps_all_finished(server)
+
+
+@pytest.mark.parametrize("crash_at", ["authorize-after"])
+async def test_kill_after_stripe_placed_the_hold_of_a_start_cancelled_since_leaves_one_canceled_hold(
+    server: PayingServer, records: StripeRecords
+) -> None:
+    station = await _station(server)
+    method_id, customer = await _stripe_card(server, records)
+    with pytest.raises(httpx.TransportError):
+        await start_session(server, method_id)
+    await server.crashed()
+    await server.start()
+    sessions = (await server.call("GET", f"/v1/tokens/{APP_TOKEN}/sessions")).json()["data"]
+    (session_id,) = [s["chargeSessionId"] for s in sessions]
+    # The driver gives up before the server has learned the hold: the release must first learn it, then give it back.
+    response = await server.call("POST", f"/v1/tokens/{APP_TOKEN}/sessions/{session_id}/stop")
+    assert response.status_code == 200, response.text
+    await server.end_grace()
+
+    session = await _settled(server, session_id)
+
+    assert (session["status"], session["payment"]["status"]) == ("CANCELLED", "RELEASED")
+    (intent,) = records.payment_intents(customer)
+    assert (intent["status"], intent["amount_received"]) == ("canceled", 0)
+    assert session["payment"]["pspTransactionId"] == intent["id"]
+    assert station.count_received("RemoteStartTransaction") == 0
+    await _steps_all_finished(server)

@@ -132,7 +132,10 @@ class SessionPayments:
             row = await session.scalar(select(ChargeSession).where(ChargeSession.id == charge_session_id))
             steps = await self.steps.plan_release(session, row) if row is not None else []
         if steps:
-            await self.steps.run(steps)
+            # Not awaited: this runs inside the step that learned the hold, which holds the payment's lock (a
+            # release that first had to learn its hold, the reconciler's replay of a lost hold), and the release
+            # waits for that lock; awaited here it waited for itself, and the hold was never given back.
+            self._background.spawn(self.steps.run(steps), f"payment-release-{charge_session_id}")
 
     async def with_change(self, session: AsyncSession, change: PaymentChange) -> None:
         """Inside the transaction of a payment's change: the receipt once paid, and the partner's webhook."""
