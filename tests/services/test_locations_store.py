@@ -204,7 +204,7 @@ async def test_bulk_put_with_a_pre_auth_amount_too_fine_for_the_currency_stores_
     assert await services.locations.find("nl-tst-site-1") is None
 
 
-async def test_pre_auth_amount_survives_the_search_index_refresh(services: Services) -> None:
+async def test_pre_auth_is_the_locations_own_hold_in_its_currency(services: Services) -> None:
     await services.locations.put("nl-tst-site-1", site(pre_auth_amount="12.50"))
     held = await services.locations.pre_auth(await services.locations.get("nl-tst-site-1"))
     assert (held.amount, held.currency, held.is_default) == (Decimal("12.50"), "EUR", False)
