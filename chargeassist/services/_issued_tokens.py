@@ -363,12 +363,13 @@ class IssuedTokenService:
             row.partner_id = issuer
             try:
                 await session.flush()
+                await reverify_cards(
+                    session, old_keys | {checked.uid_key, *([checked.visual_key] if checked.visual_key else [])}
+                )
             except IntegrityError as exc:
-                # Another PUT of the same uid won the insert: the caller may send it again.
+                # Another write of the same uid, or of a card of its number, won the race: nothing of this one
+                # is kept, and the caller may send it again.
                 raise ServiceError(409, "issued_token_conflict", "the token was written at the same moment") from exc
-            await reverify_cards(
-                session, old_keys | {checked.uid_key, *([checked.visual_key] if checked.visual_key else [])}
-            )
             return row, created
 
     async def patch(self, uid: str, changes: Mapping[str, Any]) -> IssuedToken:

@@ -85,7 +85,7 @@ class IssuedTokenController(Controller):
         "(left out: the operator itself), `expiry_date` (RFC 3339) expires it from then on. `valid: false` "
         "blocks it. Cards of its number in wallets are verified again at once.",
         status_code=HTTP_200_OK,
-        responses=problem_responses(403, created=dict[str, Any]),
+        responses=problem_responses(403, 409, created=dict[str, Any]),
     )
     async def put_token(
         self, services: ServicesDep, uid: TokenUidPath, data: JSONBody[dict[str, Any]]
@@ -97,7 +97,7 @@ class IssuedTokenController(Controller):
         "/{uid:str}",
         operation_id="patchIssuedToken",
         summary="Change some fields of an issued card: `valid` blocks or unblocks it, `expiry_date` expires it",
-        responses=problem_responses(403, 404),
+        responses=problem_responses(403, 404, 409),
     )
     async def patch_token(
         self, services: ServicesDep, uid: TokenUidPath, data: JSONBody[dict[str, Any]]
