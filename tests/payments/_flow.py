@@ -174,3 +174,14 @@ def cancel_behind_the_back(stripe: StripeRecords, reference: str) -> None:
     )
     assert answer.status_code == 200, answer.text
     assert answer.json()["status"] == "canceled"
+
+
+def fail_authentication(stripe: StripeRecords, reference: str, client_secret: str) -> None:
+    """The driver fails (or abandons) 3-D Secure in the app."""
+    answer = httpx.post(
+        f"{stripe.api_base}/v1/payment_intents/{reference}/_authenticate",
+        data={"client_secret": client_secret, "success": "false"},
+        headers={"Authorization": f"Bearer {stripe.api_key}"},
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text

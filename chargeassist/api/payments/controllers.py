@@ -176,6 +176,8 @@ class StripeWebhookController(Controller):
         status_code=HTTP_200_OK,
         responses=problem_responses(400, 413),
         security=[],
+        # Refused while it streams in, before a forged giant is read whole into memory.
+        request_max_body_size=_MAX_WEBHOOK_BYTES,
     )
     async def receive(self, request: Request[Any, Any, Any], services: ServicesDep) -> WebhookAck:
         body = await request.body()
