@@ -240,3 +240,15 @@ def test_demo_with_a_stripe_key_starts_no_localstripe(tmp_path: Path) -> None:
     with _serve_demo(tmp_path, CHARGEASSIST_STRIPE_API_KEY="sk_test_not_a_real_key") as running:
         assert running.stand_in_processes() == []
         assert "Stripe: the configured account at https://api.stripe.com" in running.log()
+
+
+def test_demo_without_localstripe_says_so_and_serves_without_cards(tmp_path: Path) -> None:
+    # As if the demo extra were not installed: a None in sys.modules makes Python find no such module.
+    hide = tmp_path / "hide"
+    hide.mkdir()
+    (hide / "sitecustomize.py").write_text('import sys\nsys.modules["localstripe"] = None\n')
+    with _serve_demo(tmp_path, PYTHONPATH=str(hide)) as running:
+        assert "Stripe: no cards in this demo (localstripe is not installed" in running.log()
+        assert running.stand_in_processes() == []
+        view = httpx.get(f"{running.base_url}/v1/locations/{LOCATION_ID}", headers=PARTNER).json()
+        assert (view["pms"], view["preAuthAmount"]) == (["CHARGE_CARD", "EXTERNAL"], None)
