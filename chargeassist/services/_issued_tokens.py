@@ -267,9 +267,12 @@ async def reverify_cards(session: AsyncSession, keys: Iterable[str], now: dateti
             status = "INVALID"
         elif token is not None:
             issuer = token.partner_id == card.partner_id or (token.partner_id is None and card.partner_id in operators)
+            # The operator may hand a card it issued itself to a partner's driver: its approval makes that card
+            # VALID; a card another partner issued it cannot approve away.
+            lent = token.partner_id is None and card.operator_verdict == "APPROVED"
             if token.status_at(moment) != "ACTIVE":
                 status = "INVALID"
-            elif issuer:
+            elif issuer or lent:
                 status = "VALID"
             else:
                 status = "PENDING"

@@ -161,3 +161,15 @@ async def test_list_cards_filters_by_status(services: Services, partner: str) ->
     pending, _ = await services.issued_tokens.list_cards(status="PENDING", offset=0, limit=10)
     valid, _ = await services.issued_tokens.list_cards(status="VALID", offset=0, limit=10)
     assert ([c.id for c in pending], valid) == ([card_id], [])
+
+
+async def test_operator_may_approve_a_partners_card_of_a_token_it_issued_itself(
+    services: Services, partner: str
+) -> None:
+    await services.issued_tokens.put(UID, _token())
+    card_id = await _valid_card(services, partner)
+    approved = await services.issued_tokens.approve(card_id)
+    assert (approved.verification_status, (await services.issued_tokens.card_for_id_tag(UID)).status) == (
+        "VALID",
+        "Accepted",
+    )
