@@ -25,8 +25,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from chargeassist.demo._localstripe import TEST_SECRET_KEY, LocalStripe
+from chargeassist.services import PartnerService
 from chargeassist.simulator import SimulatedStation
-from chargeassist.store import PaymentStep, utcnow
+from chargeassist.store import Database, PaymentStep, upgrade, utcnow
 from tests.conftest import require_module
 from tests.faults._payment_server import CRASH_AT, INLINE_GRACE_S
 from tests.faults._served import START_TIMEOUT_S, JsonDict, Served, seed, start_session, wait_status
@@ -126,6 +127,20 @@ class PayingServer(Served):
             await engine.dispose()
 
 
+async def _keys(database_url: str) -> tuple[str, str]:
+    """An operator key and a partner key, made as ``chargeassist partners create`` makes them but in this process
+    (two fewer interpreters to start per test)."""
+    await asyncio.to_thread(upgrade, database_url)
+    database = Database(database_url)
+    try:
+        partners = PartnerService(database)
+        operator = await partners.create("Crash Operator", is_operator=True)
+        partner = await partners.create("Crash Partner")
+        return operator.api_key, partner.api_key
+    finally:
+        await database.dispose()
+
+
 @pytest.fixture
 async def server(database_url: str, tmp_path: Path, stripe: LocalStripe, crash_at: str) -> AsyncIterator[PayingServer]:
     """The seeded store and the server on it, talking to the module's Stripe, armed with the test's crash point."""
@@ -135,8 +150,7 @@ async def server(database_url: str, tmp_path: Path, stripe: LocalStripe, crash_a
     if crash_at == "authorize-after":
         running.inline_grace_s = HOLD_GRACE_S
     try:
-        running.operator_key = await asyncio.to_thread(running.create_key, "Crash Operator", operator=True)
-        running.partner_key = await asyncio.to_thread(running.create_key, "Crash Partner")
+        running.operator_key, running.partner_key = await _keys(database_url)
         await running.start()
         await seed(running)
         yield running
