@@ -22,7 +22,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Final
+from typing import Final, Literal
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -141,6 +141,11 @@ class PaymentSteps:
             _quiet.reset(token)
 
     @property
+    def hold_exceeded(self) -> Literal["stop", "continue"]:
+        """What a session does when its cost reaches a hold that cannot be raised: ``stop`` or ``continue``."""
+        return self._settings.payment_hold_exceeded
+
+    @property
     def stripe_enabled(self) -> bool:
         """Whether Stripe cards can be held and charged (a Stripe account is configured)."""
         return self._providers.stripe is not None
@@ -214,6 +219,27 @@ class PaymentSteps:
         if payment is None or payment.status in {"RELEASED", "CAPTURED", "FAILED", "PARTIALLY_FAILED"}:
             return []
         return [await self._add_step(session, payment.pk, charge_session.id, "release", None)]
+
+    async def raise_hold(self, payment_pk: int, charge_session_id: str, new_amount: Decimal) -> bool:
+        """Ask for a bigger hold while the session charges (an ``increment-N`` step, run now); True when the
+        hold is raised. A raise whose answer is still unknown is asked again by the reconciler, not doubled."""
+        async with self._db.transaction() as session:
+            kinds = (
+                await session.execute(
+                    select(PaymentStep.kind, PaymentStep.status).where(
+                        PaymentStep.payment_pk == payment_pk, PaymentStep.kind.like("increment-%")
+                    )
+                )
+            ).all()
+            if any(status == "PENDING" for _, status in kinds):
+                return False
+            step_pk = await self._add_step(
+                session, payment_pk, charge_session_id, f"increment-{len(kinds) + 1}", new_amount
+            )
+        await self.run_step(step_pk)
+        async with self._db.read() as session:
+            held = await session.scalar(select(SessionPayment.authorized_amount).where(SessionPayment.pk == payment_pk))
+        return held is not None and _amount(held) >= new_amount
 
     async def _payment_of(self, session: AsyncSession, session_pk: int) -> SessionPayment | None:
         found: SessionPayment | None = await session.scalar(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -78,6 +78,9 @@ class ChargerEvents:
         self._cards = IssuedTokenService(db)
         # Which charge point each transaction belongs to: checked once, then remembered (bounded).
         self._owners: dict[int, str] = {}
+        self.on_readings: Callable[[int], None] | None = None
+        """Told of each transaction whose readings were stored (the hold check of a session paid by card); it
+        must not wait or read the store, as it runs on the MeterValues path."""
 
     async def authorize(self, charge_point_id: str, id_tag: str) -> IdTagStatus:
         """Authorize: an app session's own tag while it waits to start, or an RFID card in some wallet."""
@@ -315,6 +318,8 @@ class ChargerEvents:
         """MeterValues of a transaction; returns once they are stored. Readings delivered late (after an
         outage) keep their own timestamps; one delivered twice changes nothing."""
         await self._writer.write_readings([_row(transaction_id, reading) for reading in readings])
+        if self.on_readings is not None:
+            self.on_readings(transaction_id)
 
     async def transaction_stopped(
         self,

@@ -9,27 +9,45 @@ and a step is never recorded for a change that did not commit.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Awaitable, Callable, Sequence
 from decimal import Decimal
-from typing import cast
+from typing import Final, cast
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from chargeassist.domain.payments import PaymentEvent
-from chargeassist.domain.sessions import FINAL_STATUSES, Effect, SessionEvent, SessionStatus, Transition, apply
+from chargeassist.domain.payments import HoldAdvice, PaymentEvent, check_hold
+from chargeassist.domain.receipts import session_amounts
+from chargeassist.domain.sessions import (
+    FINAL_STATUSES,
+    Effect,
+    MeterReading,
+    SessionEvent,
+    SessionStatus,
+    Transition,
+    apply,
+    pricing_samples,
+)
+from chargeassist.domain.tariffs import TariffValidationError, decode_tariff, price_session
 from chargeassist.payments import PaymentError
-from chargeassist.store import ChargeSession, Database, PaymentMethod, PspCard, SessionPayment
+from chargeassist.store import ChargeSession, Database, PaymentMethod, PaymentStep, PspCard, SessionPayment, utcnow
 
 from .._payments import PaymentChange, PaymentSteps
 from .._receipts import PaidWith, ReceiptService
 from .._webhooks import enqueue
 from ._charger_commands import ChargerCommands
 from ._records import Background, SessionRecords
+from ._views import readings_of
 
 __all__ = ["SessionPayments"]
 
 _log = logging.getLogger("chargeassist.sessions")
+# A held session's running cost is priced at most this often: pricing reads all its readings, and at 80 % of
+# the hold there is room for several such rounds before the cost could pass it.
+HOLD_CHECK_INTERVAL_S: Final = 10.0
+_WATCHED_MAX: Final = 100_000
+_UNSEEN: Final = -1.0
 _WEBHOOK_OF: dict[PaymentEvent, str] = {
     PaymentEvent.CAPTURED: "payment.succeeded",
     PaymentEvent.PAID_ON_RETRY: "payment.succeeded",
@@ -59,6 +77,10 @@ class SessionPayments:
         self._background = background
         steps.on_change = self.on_change
         steps.in_transaction = self.with_change
+        self.hold_check_interval_s = HOLD_CHECK_INTERVAL_S
+        # Per transaction seen here: when its hold was last checked, or None once known to have no hold to
+        # watch. Only this dict is touched on the MeterValues path; the store is read in the background.
+        self._watched: dict[int, float | None] = {}
 
     @property
     def steps_enabled(self) -> bool:
@@ -77,6 +99,89 @@ class SessionPayments:
                 await self.steps.refresh(payment_pk)
             except PaymentError:
                 _log.warning("session %s: re-checking its hold failed; the next poll asks again", row.id)
+
+    # --- the hold while charging ---------------------------------------------------------------------
+
+    def watch_hold(self, transaction_id: int) -> None:
+        """Called for each stored batch of a transaction's readings: schedules a check of the hold when one is
+        due. Costs one dict lookup for a session without a hold (after its first check found none)."""
+        last = self._watched.get(transaction_id, _UNSEEN)
+        if last is None:
+            return
+        now = time.monotonic()
+        if last == _UNSEEN:
+            if len(self._watched) >= _WATCHED_MAX:
+                self._watched.clear()
+            # The first check comes one interval after the first reading: nothing is spent before then.
+            self._watched[transaction_id] = now
+            return
+        if now - last < self.hold_check_interval_s:
+            return
+        self._watched[transaction_id] = now
+        self._background.spawn(self.check_hold(transaction_id), f"hold-check-{transaction_id}")
+
+    async def check_hold(self, transaction_id: int) -> None:
+        """Price the running session and raise its hold before the cost reaches it; where it cannot be
+        raised, stop the session at the hold or carry on, as the operator chose."""
+        async with self._db.read() as session:
+            found = (
+                await session.execute(
+                    select(ChargeSession, SessionPayment)
+                    .join(SessionPayment, SessionPayment.session_pk == ChargeSession.pk)
+                    .where(ChargeSession.transaction_id == transaction_id)
+                )
+            ).first()
+            if found is None or found[1].status != "AUTHORIZED" or found[0].meter_stop is not None:
+                self._watched[transaction_id] = None
+                return
+            row, payment = found
+            readings = await readings_of(session, transaction_id)
+            first_hold = await session.scalar(
+                select(PaymentStep.amount).where(PaymentStep.payment_pk == payment.pk, PaymentStep.kind == "authorize")
+            )
+        try:
+            running = running_cost(row, readings)
+        except (ValueError, ArithmeticError, TariffValidationError):
+            _log.exception("session %s: pricing the running session failed; its hold is not checked", row.id)
+            self._watched[transaction_id] = None
+            return
+        held = Decimal(payment.authorized_amount)
+        step = Decimal(first_hold) if first_hold else held
+        when_exceeded = self.steps.hold_exceeded
+        advice = check_hold(running, held, step=step, can_raise=payment.can_raise, when_exceeded=when_exceeded)
+        if advice.advice is HoldAdvice.RAISE and advice.new_amount is not None:
+            try:
+                if await self.steps.raise_hold(payment.pk, row.id, advice.new_amount):
+                    _log.info("session %s: hold raised to %s (running cost %s)", row.id, advice.new_amount, running)
+                    return
+            except PaymentError:
+                _log.warning("session %s: raising its hold failed", row.id)
+            async with self._db.read() as session:
+                can_raise = await session.scalar(
+                    select(SessionPayment.can_raise).where(SessionPayment.pk == payment.pk)
+                )
+            if can_raise is not False:
+                return  # the answer is not known yet (the reconciler asks again): no reason to stop
+            # Refused: the card allows no more, so what happens at the hold is the operator's choice.
+            advice = check_hold(running, held, step=step, can_raise=False, when_exceeded=when_exceeded)
+        if advice.advice is HoldAdvice.STOP and row.status == "CHARGING":
+            await self._stop_at_the_hold(row.id, running, held)
+
+    async def _stop_at_the_hold(self, session_id: str, running: Decimal, held: Decimal) -> None:
+        _log.info(
+            "session %s: running cost %s reached its hold of %s, which cannot be raised: stopping",
+            session_id,
+            running,
+            held,
+        )
+        _, transition = await self._records.transition(
+            session_id,
+            SessionEvent.STOP_REQUESTED,
+            stop_requested_at=utcnow(),
+            status_reason="stopped at the card's hold, which could not be raised",
+        )
+        if Effect.SEND_REMOTE_STOP in transition.effects:
+            self._background.spawn(self._charger_commands.remote_stop(session_id), f"remote-stop-{session_id}")
 
     # --- inside a session change's transaction -------------------------------------------------------
 
@@ -174,6 +279,29 @@ class SessionPayments:
                 select(PspCard).where(PspCard.payment_method_id == payment_method_id)
             )
             return found
+
+
+def running_cost(row: ChargeSession, readings: Sequence[MeterReading]) -> Decimal:
+    """What a charging session costs so far (incl. VAT), priced as if it stopped at its latest reading."""
+    if row.tariff_document is None or not readings:
+        return Decimal(0)
+    started_at = row.started_at or row.requested_at
+    meter_start = row.meter_start or 0
+    registers = [r.energy_wh for r in readings if r.energy_wh is not None]
+    meter_now = max([meter_start, *(int(value) for value in registers)])
+    until = max(readings[-1].timestamp, started_at)
+    samples = pricing_samples(
+        started_at=started_at, meter_start=meter_start, stopped_at=until, meter_stop=meter_now, readings=readings
+    )
+    priced = price_session(
+        decode_tariff(row.tariff_document),
+        session_start=started_at,
+        samples=samples,
+        charging_end=until,
+        session_end=until,
+        time_zone=row.time_zone or "UTC",
+    )
+    return session_amounts(priced).totals.gross
 
 
 def _payment_data(row: ChargeSession, payment: SessionPayment) -> dict[str, object]:

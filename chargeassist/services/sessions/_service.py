@@ -112,6 +112,8 @@ class SessionService:
             charge_points=charge_points,
             writer=writer,
         )
+        if self.payments is not None and self.payments.steps_enabled:
+            self._charger.on_readings = self.payments.watch_hold
 
     @property
     def continuation(self) -> ContinuationCodec | None:
