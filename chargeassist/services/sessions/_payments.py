@@ -9,6 +9,7 @@ and a step is never recorded for a change that did not commit.
 from __future__ import annotations
 
 import logging
+import random
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from decimal import Decimal
@@ -112,8 +113,9 @@ class SessionPayments:
         if last == _UNSEEN:
             if len(self._watched) >= _WATCHED_MAX:
                 self._watched.clear()
-            # The first check comes one interval after the first reading: nothing is spent before then.
-            self._watched[transaction_id] = now
+            # The first check comes within one interval of the first reading, spread out so that charge points
+            # starting together (after an outage) do not send their checks to the store together.
+            self._watched[transaction_id] = now - random.random() * self.hold_check_interval_s  # not a secret
             return
         if now - last < self.hold_check_interval_s:
             return
