@@ -2,14 +2,16 @@
 own records show one hold and one capture (or one release), never none and never two, and the session agrees.
 
 Stripe is a real localstripe behind the front that replays idempotency keys, in processes that outlive ours;
-the server is ``chargeassist serve`` with a crash point armed in its Stripe calls (``_payment_server``); a
-simulated charge point outside both keeps reconnecting across the crash.
+the server is ``chargeassist serve`` with a crash point in its Stripe calls (``_payment_server``), one process
+per store for the module, armed by each test and restarted after each crash; a simulated charge point outside
+both keeps reconnecting across the crash. Each test drives a token (a Stripe customer) of its own.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -20,6 +22,7 @@ from typing import Any
 
 import httpx
 import pytest
+import pytest_asyncio
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
@@ -28,18 +31,21 @@ from chargeassist.demo._localstripe import TEST_SECRET_KEY, LocalStripe
 from chargeassist.services import PartnerService
 from chargeassist.simulator import SimulatedStation
 from chargeassist.store import Database, PaymentStep, upgrade, utcnow
-from tests.conftest import require_module
-from tests.faults._payment_server import CRASH_AT, INLINE_GRACE_S
-from tests.faults._served import START_TIMEOUT_S, JsonDict, Served, seed, start_session, wait_status
+from tests.conftest import fresh_postgres_database, require_module
+from tests.faults._payment_server import CRASH_FILE, INLINE_GRACE_S, point
+from tests.faults._served import START_TIMEOUT_S, JsonDict, Served, seed, wait_status
+from tests.faults._served import start_session as _start_session
 from tests.payments.conftest import PAYS, StripeRecords
 
-APP_TOKEN = "driver-1"
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
 CENTS = Decimal("0.01")
 HOLD = Decimal(50)
 SETTLED = ("CAPTURED", "RELEASED", "FAILED", "PARTIALLY_FAILED")
-HOLD_GRACE_S = 120.0
-"""How long the reconciler leaves a hold whose answer was lost, in the test that crashes there: until the test
-ends the grace itself (30 s in production, by which time the charge points are back)."""
+GRACE_S = 120.0
+"""How long the reconciler leaves a step whose answer was lost: until the test ends the grace itself, once the
+charge point is back (30 s in production, by which time the charge points are back too)."""
+_tokens = itertools.count(1)
 
 
 @pytest.fixture(scope="module")
@@ -60,29 +66,39 @@ def records(stripe: LocalStripe) -> Iterator[StripeRecords]:
 
 @dataclass
 class PayingServer(Served):
-    """The served process with Stripe configured and, until it is cleared, a crash point armed."""
+    """The served process with Stripe configured, armed through ``crash_file``; each test drives ``app_token``."""
 
     stripe_base: str = ""
-    crash_at: str = ""
-    inline_grace_s: float = 0.5
+    crash_file: Path = Path()
+    app_token: str = ""
 
     @property
     def env(self) -> dict[str, str]:
-        env = {
+        return {
             **super().env,
             "CHARGEASSIST_STRIPE_API_KEY": TEST_SECRET_KEY,
             "CHARGEASSIST_STRIPE_PUBLISHABLE_KEY": "pk_test_chargeassist",
             "CHARGEASSIST_STRIPE_API_BASE": self.stripe_base,
             "CHARGEASSIST_PREAUTH_AMOUNT": str(HOLD),
             "CHARGEASSIST_REMOTE_START_TIMEOUT_S": "5",
-            INLINE_GRACE_S: str(self.inline_grace_s),
+            CRASH_FILE: str(self.crash_file),
+            INLINE_GRACE_S: str(GRACE_S),
         }
-        if self.crash_at:
-            env[CRASH_AT] = self.crash_at
-        return env
+
+    @property
+    def tokens(self) -> str:
+        """Where this test's token lives in the API."""
+        return f"/v1/tokens/{self.app_token}"
+
+    def arm(self, call: str, when: str) -> None:
+        """The server dies at this point of its next such Stripe call."""
+        self.crash_file.write_text(point(call, when))
+
+    def disarm(self) -> None:
+        self.crash_file.unlink(missing_ok=True)
 
     async def start(self) -> None:
-        """Start the launcher (``chargeassist serve`` with the crash point) and wait for its health check."""
+        """Start the launcher (``chargeassist serve`` with the crash points) and wait for its health check."""
         assert self._process is None, "already running"
         self._log = self.log_path.open("ab")
         self._process = subprocess.Popen(
@@ -103,6 +119,10 @@ class PayingServer(Served):
         except TimeoutError:
             raise AssertionError(f"the server did not answer within {START_TIMEOUT_S}s: {self.log()}") from None
 
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
     async def crashed(self, timeout_s: float = 20.0) -> None:
         """Wait for the armed crash point to kill the process (-9), and disarm it for the restart."""
         process = self._process
@@ -110,10 +130,10 @@ class PayingServer(Served):
         try:
             await asyncio.wait_for(asyncio.to_thread(process.wait), timeout_s)
         except TimeoutError:
-            raise AssertionError(f"the crash point {self.crash_at} was never reached: {self.log()}") from None
+            raise AssertionError(f"the crash point was never reached: {self.log()}") from None
         assert process.returncode == -9, f"the server ended with {process.returncode}, not by the crash point"
         self._take_process()
-        self.crash_at = ""
+        self.disarm()
 
     async def end_grace(self) -> None:
         """Time passes for the outbox: every step left unanswered is due for the reconciler now."""
@@ -128,8 +148,7 @@ class PayingServer(Served):
 
 
 async def _keys(database_url: str) -> tuple[str, str]:
-    """An operator key and a partner key, made as ``chargeassist partners create`` makes them but in this process
-    (two fewer interpreters to start per test)."""
+    """An operator key and a partner key, made as ``chargeassist partners create`` makes them."""
     await asyncio.to_thread(upgrade, database_url)
     database = Database(database_url)
     try:
@@ -141,38 +160,69 @@ async def _keys(database_url: str) -> tuple[str, str]:
         await database.dispose()
 
 
-@pytest.fixture
-async def server(database_url: str, tmp_path: Path, stripe: LocalStripe, crash_at: str) -> AsyncIterator[PayingServer]:
-    """The seeded store and the server on it, talking to the module's Stripe, armed with the test's crash point."""
-    running = PayingServer(
-        database_url=database_url, log_path=tmp_path / "server.log", stripe_base=stripe.api_base, crash_at=crash_at
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def store_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A file SQLite store or a fresh PostgreSQL database, for the module's server on it."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('store') / 'chargeassist.db'}"
+        return
+    with fresh_postgres_database("chargeassist_crash") as url:
+        yield url
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def running(
+    store_url: str, stripe: LocalStripe, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[PayingServer]:
+    """The seeded store and one server on it for the module (started again after every crash)."""
+    here = tmp_path_factory.mktemp("server")
+    paying = PayingServer(
+        database_url=store_url, log_path=here / "server.log", stripe_base=stripe.api_base, crash_file=here / "crash"
     )
-    if crash_at == "authorize-after":
-        running.inline_grace_s = HOLD_GRACE_S
     try:
-        running.operator_key, running.partner_key = await _keys(database_url)
-        await running.start()
-        await seed(running)
+        paying.operator_key, paying.partner_key = await _keys(store_url)
+        await paying.start()
+        await seed(paying)
+        yield paying
+    finally:
+        await paying.stop()
+        await paying.http.aclose()
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def server(running: PayingServer) -> AsyncIterator[PayingServer]:
+    """The module's server for one test: a token of its own, nothing armed, running again at the end."""
+    running.app_token = f"driver-{next(_tokens)}"
+    running.disarm()
+    try:
         yield running
     finally:
         for station in running.stations:
             await station.stop()
-        await running.stop()
-        await running.http.aclose()
+        running.stations.clear()
+        running.disarm()
+        if not running.running:
+            with contextlib.suppress(AssertionError):
+                running._take_process()
+            await running.start()
+
+
+async def start_session(server: PayingServer, method_id: str) -> httpx.Response:
+    return await _start_session(server, method_id, app_token=server.app_token)
 
 
 async def _stripe_card(server: PayingServer, records: StripeRecords) -> tuple[str, str]:
     """Save a card that pays, as the app does; returns the wallet's payment method and the Stripe customer."""
-    response = await server.call("PUT", f"/v1/tokens/{APP_TOKEN}")
+    response = await server.call("PUT", f"{server.tokens}")
     assert response.status_code in (200, 201), response.text
-    response = await server.call("POST", f"/v1/tokens/{APP_TOKEN}/wallet/psp/stripe/setup-intent")
+    response = await server.call("POST", f"{server.tokens}/wallet/psp/stripe/setup-intent")
     assert response.status_code == 200, response.text
     customer: str = response.json()["customerId"]
     card = records.create_card(PAYS)
     records.attach(card, customer)
     response = await server.call(
         "PUT",
-        f"/v1/tokens/{APP_TOKEN}/wallet/psp/stripe",
+        f"{server.tokens}/wallet/psp/stripe",
         json={"pspPaymentMethodId": card, "pspCustomerId": customer},
     )
     assert response.status_code == 201, response.text
@@ -194,7 +244,7 @@ async def _charging(server: PayingServer, records: StripeRecords) -> tuple[Simul
     response = await start_session(server, method_id)
     assert response.status_code == 201, response.text
     session_id: str = response.json()["chargeSessionId"]
-    await wait_status(server, session_id, "CHARGING")
+    await wait_status(server, session_id, "CHARGING", app_token=server.app_token)
     await station.wait_sent("MeterValues", 2)
     return station, session_id, customer
 
@@ -206,7 +256,7 @@ async def _settled(server: PayingServer, session_id: str, timeout_s: float = 20.
         async with asyncio.timeout(timeout_s):
             while True:
                 with contextlib.suppress(httpx.TransportError):
-                    last = (await server.call("GET", f"/v1/tokens/{APP_TOKEN}/sessions/{session_id}")).json()
+                    last = (await server.call("GET", f"{server.tokens}/sessions/{session_id}")).json()
                     if (last.get("payment") or {}).get("status") in SETTLED:
                         return last
                 await asyncio.sleep(0.1)
@@ -215,7 +265,7 @@ async def _settled(server: PayingServer, session_id: str, timeout_s: float = 20.
 
 
 async def _stop_and_settle(server: PayingServer, session_id: str) -> JsonDict:
-    response = await server.call("POST", f"/v1/tokens/{APP_TOKEN}/sessions/{session_id}/stop")
+    response = await server.call("POST", f"{server.tokens}/sessions/{session_id}/stop")
     assert response.status_code == 200, response.text
     return await _settled(server, session_id)
 
@@ -238,12 +288,12 @@ async def _steps_all_finished(server: PayingServer) -> None:
     assert await server.count(PaymentStep, PaymentStep.status == "PENDING") == 0
 
 
-@pytest.mark.parametrize("crash_at", ["authorize-after"])
 async def test_kill_after_stripe_placed_the_hold_leaves_one_hold_that_the_restart_learns(
     server: PayingServer, records: StripeRecords
 ) -> None:
     station = await _station(server)
     method_id, customer = await _stripe_card(server, records)
+    server.arm("authorize", "after")
     with pytest.raises(httpx.TransportError):
         # The server dies inside the start request, after Stripe placed the hold and before it was recorded.
         await start_session(server, method_id)
@@ -251,13 +301,13 @@ async def test_kill_after_stripe_placed_the_hold_leaves_one_hold_that_the_restar
     await server.crashed()
     await server.start()
     await station.wait_booted(timeout_s=15)
-    sessions = (await server.call("GET", f"/v1/tokens/{APP_TOKEN}/sessions")).json()["data"]
+    sessions = (await server.call("GET", f"{server.tokens}/sessions")).json()["data"]
     (session_id,) = [s["chargeSessionId"] for s in sessions]
     assert sessions[0]["payment"]["status"] == "NONE"  # not learned yet: the charger is back before the hold is
     assert await server.count(PaymentStep, PaymentStep.kind == "authorize", PaymentStep.status == "PENDING") == 1
     await server.end_grace()
     # The reconciler asks Stripe again with the same key, learns the hold, and only then is the charger asked.
-    session = await wait_status(server, session_id, "CHARGING", timeout_s=20)
+    session = await wait_status(server, session_id, "CHARGING", app_token=server.app_token, timeout_s=20)
     assert session["payment"]["status"] == "AUTHORIZED"
     assert station.count_received("RemoteStartTransaction") == 1
     (intent,) = records.payment_intents(customer)
@@ -270,15 +320,16 @@ async def test_kill_after_stripe_placed_the_hold_leaves_one_hold_that_the_restar
     await _steps_all_finished(server)
 
 
-@pytest.mark.parametrize("crash_at", ["capture-after"])
 async def test_kill_after_stripe_captured_leaves_one_capture_of_the_total(
     server: PayingServer, records: StripeRecords
 ) -> None:
     _, session_id, customer = await _charging(server, records)
+    server.arm("capture", "after")
     with contextlib.suppress(httpx.TransportError):
-        await server.call("POST", f"/v1/tokens/{APP_TOKEN}/sessions/{session_id}/stop")
+        await server.call("POST", f"{server.tokens}/sessions/{session_id}/stop")
     await server.crashed()
     await server.start()
+    await server.end_grace()
 
     session = await _settled(server, session_id)
 
@@ -286,17 +337,18 @@ async def test_kill_after_stripe_captured_leaves_one_capture_of_the_total(
     await _steps_all_finished(server)
 
 
-@pytest.mark.parametrize("crash_at", ["capture-before"])
 async def test_kill_before_the_capture_left_leaves_one_capture_of_the_total(
     server: PayingServer, records: StripeRecords
 ) -> None:
     _, session_id, customer = await _charging(server, records)
+    server.arm("capture", "before")
     with contextlib.suppress(httpx.TransportError):
-        await server.call("POST", f"/v1/tokens/{APP_TOKEN}/sessions/{session_id}/stop")
+        await server.call("POST", f"{server.tokens}/sessions/{session_id}/stop")
     await server.crashed()
     (held,) = records.payment_intents(customer)
     assert held["status"] == "requires_capture"  # the crash came before the capture reached Stripe
     await server.start()
+    await server.end_grace()
 
     session = await _settled(server, session_id)
 
@@ -304,18 +356,19 @@ async def test_kill_before_the_capture_left_leaves_one_capture_of_the_total(
     await _steps_all_finished(server)
 
 
-@pytest.mark.parametrize("crash_at", ["release-after"])
 async def test_kill_after_stripe_released_a_rejected_start_leaves_one_canceled_hold(
     server: PayingServer, records: StripeRecords
 ) -> None:
     station = await _station(server, reject_remote_start=True)
     method_id, customer = await _stripe_card(server, records)
+    server.arm("release", "after")
     with contextlib.suppress(httpx.TransportError):
         response = await start_session(server, method_id)
         assert response.status_code == 201, response.text
     await server.crashed()
     await server.start()
-    sessions = (await server.call("GET", f"/v1/tokens/{APP_TOKEN}/sessions")).json()["data"]
+    await server.end_grace()
+    sessions = (await server.call("GET", f"{server.tokens}/sessions")).json()["data"]
     (session_id,) = [s["chargeSessionId"] for s in sessions]
 
     session = await _settled(server, session_id)
@@ -328,20 +381,20 @@ async def test_kill_after_stripe_released_a_rejected_start_leaves_one_canceled_h
     await _steps_all_finished(server)
 
 
-@pytest.mark.parametrize("crash_at", ["authorize-after"])
 async def test_kill_after_stripe_placed_the_hold_of_a_start_cancelled_since_leaves_one_canceled_hold(
     server: PayingServer, records: StripeRecords
 ) -> None:
     station = await _station(server)
     method_id, customer = await _stripe_card(server, records)
+    server.arm("authorize", "after")
     with pytest.raises(httpx.TransportError):
         await start_session(server, method_id)
     await server.crashed()
     await server.start()
-    sessions = (await server.call("GET", f"/v1/tokens/{APP_TOKEN}/sessions")).json()["data"]
+    sessions = (await server.call("GET", f"{server.tokens}/sessions")).json()["data"]
     (session_id,) = [s["chargeSessionId"] for s in sessions]
     # The driver gives up before the server has learned the hold: the release must first learn it, then give it back.
-    response = await server.call("POST", f"/v1/tokens/{APP_TOKEN}/sessions/{session_id}/stop")
+    response = await server.call("POST", f"{server.tokens}/sessions/{session_id}/stop")
     assert response.status_code == 200, response.text
     await server.end_grace()
 
