@@ -270,7 +270,16 @@ class CentralChargePoint:
     @_on(Action.authorize)
     async def on_authorize(self, request: AuthorizeRequest, **_: Any) -> dict[str, Any]:
         status = await self.central.services.sessions.authorize(self.id, request.id_tag)
-        return {"idTagInfo": {"status": status}}
+        return {"idTagInfo": await self._id_tag_info(status, request.id_tag)}
+
+    async def _id_tag_info(self, status: str, id_tag: str) -> dict[str, Any]:
+        info: dict[str, Any] = {"status": status}
+        if status == "Expired":
+            # When the card expired, so a charge point that caches tags keeps the same date.
+            expiry = (await self.central.services.issued_tokens.card_for_id_tag(id_tag)).expiry_date
+            if expiry is not None:
+                info["expiryDate"] = expiry.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+        return info
 
     @_on(Action.start_transaction)
     async def on_start_transaction(self, request: StartTransactionRequest, **_: Any) -> dict[str, Any]:
@@ -285,7 +294,10 @@ class CentralChargePoint:
         )
         if started.id_tag_status == "Accepted":
             self._open[request.connector_id] = started.transaction_id
-        return {"transactionId": started.transaction_id, "idTagInfo": {"status": started.id_tag_status}}
+        return {
+            "transactionId": started.transaction_id,
+            "idTagInfo": await self._id_tag_info(started.id_tag_status, request.id_tag),
+        }
 
     @_on(Action.meter_values)
     async def on_meter_values(self, request: MeterValuesRequest, **_: Any) -> dict[str, Any]:

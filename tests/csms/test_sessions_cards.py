@@ -4,6 +4,8 @@ partner nor approved) cannot start and charges on no wallet; a VALID card's swip
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import func, select
 
@@ -143,3 +145,23 @@ async def test_at_a_closed_location_a_valid_card_of_an_unlisted_partner_cannot_s
     )
     assert response.json()["verificationStatus"] == "VALID"
     assert await _refused(live) == "Invalid"
+
+
+async def test_an_expired_tokens_authorize_answer_names_its_expiry(live: LiveServer) -> None:
+    await issue_card(live, CARD, expiry_date="2026-01-01T00:00:00Z")
+    station = live.station()
+    await station.start()
+    await station.wait_booted()
+    answer = await station.send_raw(json.dumps([2, "auth-1", "Authorize", {"idTag": CARD_TAG}]))
+    assert answer is not None
+    assert json.loads(answer)[2]["idTagInfo"] == {"status": "Expired", "expiryDate": "2026-01-01T00:00:00.000Z"}
+
+
+async def test_a_blocked_tokens_authorize_answer_has_no_expiry(live: LiveServer) -> None:
+    await issue_card(live, CARD, valid=False)
+    station = live.station()
+    await station.start()
+    await station.wait_booted()
+    answer = await station.send_raw(json.dumps([2, "auth-1", "Authorize", {"idTag": CARD_TAG}]))
+    assert answer is not None
+    assert json.loads(answer)[2]["idTagInfo"] == {"status": "Blocked"}
