@@ -91,15 +91,17 @@ def _rate_limited_handler(request: Request[Any, Any, Any], exc: RateLimited) -> 
 _UNAUTHENTICATED = ("^/schema", "^/v1/health$", "^/ocpp/", "^/v1/webhooks/stripe$")
 
 
-def _declare_rate_limited(app: Litestar) -> None:
+def _declare_rate_limited(app: Litestar, limited: frozenset[str]) -> None:
     """Declare 429 on every authenticated operation: any of them is refused while the caller's address is
-    throttled for failed credentials, besides the operations with rates of their own."""
+    throttled for failed credentials, besides the operations with rates of their own (``limited``, which
+    include unauthenticated ones such as Stripe's webhook)."""
     unauthenticated = re.compile("|".join(_UNAUTHENTICATED))
     spec = problem_responses(429, base=())
     for route in app.routes:
-        if isinstance(route, HTTPRoute) and not unauthenticated.match(route.path):
+        if isinstance(route, HTTPRoute):
             for handler in route.route_handlers:
-                handler.responses = {**(handler.responses or {}), **spec}
+                if not unauthenticated.match(route.path) or handler.operation_id in limited:
+                    handler.responses = {**(handler.responses or {}), **spec}
 
 
 def _provide_principal(request: Request[Any, Any, Any], services: ServicesDep) -> Principal:
@@ -286,7 +288,7 @@ def create_app(
         logging_config=LoggingConfig(root={"handlers": ["queue_listener"], "level": settings.log_level.upper()}),
         debug=False,
     )
-    _declare_rate_limited(app)
+    _declare_rate_limited(app, limiter.limited_operations)
     return app
 
 

@@ -279,6 +279,10 @@ class Settings:
     """Failed API keys and access tokens per source address; past it, every credential from that address is
     refused with 429 before it is checked."""
 
+    rate_limit_stripe_webhook: str = "50/s:200"
+    """Stripe webhook deliveries per source address (the endpoint takes no API key: its signature is checked,
+    and this bounds what an unsigned flood costs)."""
+
     payments: PaymentSettings = field(default_factory=PaymentSettings)
     """The payments group (Stripe keys, default hold, failed-payment retries): its own ``CHARGEASSIST_*``
     variables, listed on :class:`PaymentSettings`."""

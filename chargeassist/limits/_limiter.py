@@ -46,6 +46,7 @@ class RateLimits:
     app_token_create: Rate | None
     access_token_create: Rate | None
     auth_failures: Rate | None
+    stripe_webhook: Rate | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RateLimits:
@@ -57,10 +58,11 @@ class RateLimits:
             app_token_create=Rate.parse(settings.rate_limit_app_token_create),
             access_token_create=Rate.parse(settings.rate_limit_access_token_create),
             auth_failures=Rate.parse(settings.rate_limit_auth_failures),
+            stripe_webhook=Rate.parse(settings.rate_limit_stripe_webhook),
         )
 
 
-_KeyOf = Callable[[_Caller, "ASGIConnection[Any, Any, Any, Any]"], str]
+_KeyOf = Callable[[Any, "ASGIConnection[Any, Any, Any, Any]"], str]
 
 
 def _per_credential(caller: _Caller, _: ASGIConnection[Any, Any, Any, Any]) -> str:
@@ -72,6 +74,11 @@ def _per_credential(caller: _Caller, _: ASGIConnection[Any, Any, Any, Any]) -> s
 
 def _per_partner(caller: _Caller, _: ASGIConnection[Any, Any, Any, Any]) -> str:
     return caller.partner_id
+
+
+def _per_address(_: _Caller | None, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    # No credential to key on (Stripe's webhook is signed, not authenticated): the source address.
+    return connection.client.host if connection.client is not None else "unknown"
 
 
 def _per_app_token(caller: _Caller, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
@@ -116,6 +123,7 @@ class RateLimiter:
                 limits.access_token_create,
                 _per_partner,
             ),
+            "receiveStripeWebhook": ("stripe_webhook", "webhook deliveries", limits.stripe_webhook, _per_address),
         }
         self._rules = {
             operation_id: _Rule(name, what, rate, key_of)
@@ -134,7 +142,7 @@ class RateLimiter:
         if rule is None:
             return
         caller: _Caller | None = connection.scope.get("user")
-        if caller is None:
+        if caller is None and rule.key_of is not _per_address:
             return
         decision = await self.backend.hit(f"{rule.name}:{rule.key_of(caller, connection)}", rule.rate)
         if not decision.allowed:

@@ -175,3 +175,15 @@ def test_every_authenticated_operation_declares_429() -> None:
         if path != "/v1/health" and "429" not in operation["responses"]
     ]
     assert missing == []
+
+
+async def test_unsigned_flood_of_the_stripe_webhook_meets_a_429_per_address(sqlite_url: str) -> None:
+    settings = make_settings(sqlite_url, rate_limit_stripe_webhook="1/min:3")
+    async with AsyncTestClient(app=create_app(settings)) as test_client:
+
+        async def deliver() -> httpx.Response:
+            return await test_client.post("/v1/webhooks/stripe", content=b"{}", headers={"Stripe-Signature": "t=1"})
+
+        passed, refused = await until_refused(deliver, 10)
+    assert passed == 3
+    assert_rate_limited(refused)
