@@ -288,17 +288,21 @@ async def _steps_all_finished(server: PayingServer) -> None:
     assert await server.count(PaymentStep, PaymentStep.status == "PENDING") == 0
 
 
-async def test_kill_after_stripe_placed_the_hold_leaves_one_hold_that_the_restart_learns(
-    server: PayingServer, records: StripeRecords
-) -> None:
+async def _start_lost_then_charging(server: PayingServer, records: StripeRecords, when: str) -> None:
+    """A start whose request dies at ``when`` of its hold; after the restart, once the charger is back, the
+    reconciler makes the hold's call again with the same key and only then is the charger asked; then the
+    session charges, stops and is paid once."""
     station = await _station(server)
     method_id, customer = await _stripe_card(server, records)
-    server.arm("authorize", "after")
+    server.arm("authorize", when)
     with pytest.raises(httpx.TransportError):
-        # The server dies inside the start request, after Stripe placed the hold and before it was recorded.
         await start_session(server, method_id)
     await station.wait_until(lambda: not station.connected, timeout_s=10)
     await server.crashed()
+    # Where the crash came: with the hold placed at Stripe, or before the request left.
+    assert [pi["status"] for pi in records.payment_intents(customer)] == (
+        ["requires_capture"] if when == "after" else []
+    )
     await server.start()
     await station.wait_booted(timeout_s=15)
     sessions = (await server.call("GET", f"{server.tokens}/sessions")).json()["data"]
@@ -306,7 +310,6 @@ async def test_kill_after_stripe_placed_the_hold_leaves_one_hold_that_the_restar
     assert sessions[0]["payment"]["status"] == "NONE"  # not learned yet: the charger is back before the hold is
     assert await server.count(PaymentStep, PaymentStep.kind == "authorize", PaymentStep.status == "PENDING") == 1
     await server.end_grace()
-    # The reconciler asks Stripe again with the same key, learns the hold, and only then is the charger asked.
     session = await wait_status(server, session_id, "CHARGING", app_token=server.app_token, timeout_s=20)
     assert session["payment"]["status"] == "AUTHORIZED"
     assert station.count_received("RemoteStartTransaction") == 1
@@ -318,6 +321,20 @@ async def test_kill_after_stripe_placed_the_hold_leaves_one_hold_that_the_restar
 
     _assert_captured_once(records, customer, session)
     await _steps_all_finished(server)
+
+
+async def test_kill_after_stripe_placed_the_hold_leaves_one_hold_that_the_restart_learns(
+    server: PayingServer, records: StripeRecords
+) -> None:
+    # Stripe placed the hold; the front replays its first answer to the reconciler's call with the same key.
+    await _start_lost_then_charging(server, records, "after")
+
+
+async def test_kill_before_the_hold_left_leaves_one_hold_that_the_restart_places(
+    server: PayingServer, records: StripeRecords
+) -> None:
+    # Stripe never heard of it: the reconciler's call is the first, and places the one hold.
+    await _start_lost_then_charging(server, records, "before")
 
 
 async def test_kill_after_stripe_captured_leaves_one_capture_of_the_total(
