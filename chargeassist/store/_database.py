@@ -26,6 +26,8 @@ _SQLITE_UNAVAILABLE = (
     "unable to open database file",
     "database or disk is full",
     "database is locked",
+    # The file was removed under the process: the next connection opens a new, empty file in its place.
+    "no such table",
 )
 # PostgreSQL: read-only transaction (a replica, or default_transaction_read_only), out of disk, memory or
 # connections, shutting down or starting up; class 08 is every connection failure.
