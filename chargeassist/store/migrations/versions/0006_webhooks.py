@@ -16,7 +16,6 @@ down_revision = "0005"
 branch_labels = None
 depends_on = None
 
-_PENDING = "status = 'PENDING'"
 _BIGINT_PK = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
@@ -90,13 +89,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("webhook_deliveries", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_webhook_deliveries_event_pk"), ["event_pk"], unique=False)
-        batch_op.create_index(
-            "ix_webhook_deliveries_pending",
-            ["endpoint_pk", "pk"],
-            unique=False,
-            sqlite_where=sa.text(_PENDING),
-            postgresql_where=sa.text(_PENDING),
-        )
+        batch_op.create_index("ix_webhook_deliveries_queue", ["endpoint_pk", "status", "pk"], unique=False)
         batch_op.create_index("ix_webhook_deliveries_endpoint_log", ["endpoint_pk", "pk"], unique=False)
 
 
