@@ -374,7 +374,10 @@ class PaymentSteps:
         state: PaymentState | None
         try:
             state = await provider.capture(payment.reference, amount, idempotency_key=step.idempotency_key)
-        except (PaymentDeclined, PaymentRequestRefused) as exc:
+        except PaymentProviderUnavailable:
+            raise
+        except PaymentError as exc:
+            # Any final refusal (declined, refused, the PaymentIntent gone): the money is owed, never dropped.
             state = await self._current(provider, payment.reference)
             # Captured by a first attempt whose answer was lost: the provider's record says so.
             if state is None or state.amount_received < amount:
@@ -428,7 +431,10 @@ class PaymentSteps:
             succeeded = answer.status in {ChargeStatus.SUCCEEDED, ChargeStatus.PROCESSING}
             reference, decline = answer.reference, answer.decline
             failure = (decline.decline_code or decline.code, decline.message) if decline else ("declined", "declined")
-        except (PaymentDeclined, PaymentRequestRefused) as exc:
+        except PaymentProviderUnavailable:
+            raise
+        except PaymentError as exc:
+            # Declined, or refused for good (the card or its customer gone): owed as a failed payment.
             succeeded, reference = False, None
             failure = (getattr(exc, "decline_code", None) or exc.code, exc.message)
         captured = _amount(payment.captured_amount)

@@ -185,3 +185,12 @@ def fail_authentication(stripe: StripeRecords, reference: str, client_secret: st
         timeout=10,
     )
     assert answer.status_code == 200, answer.text
+
+
+def delete_customer_behind_the_back(stripe: StripeRecords, customer: str) -> None:
+    """Delete a customer in Stripe without the service knowing: holds already placed can still be captured,
+    but no new charge to its cards can be made."""
+    answer = httpx.delete(
+        f"{stripe.api_base}/v1/customers/{customer}", headers={"Authorization": f"Bearer {stripe.api_key}"}, timeout=10
+    )
+    assert answer.status_code == 200, answer.text

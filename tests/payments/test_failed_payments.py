@@ -17,9 +17,11 @@ from tests._processes import free_port
 from tests.csms._live import EVSES, LiveServer, start_session
 from tests.payments._flow import (
     APP_TOKEN,
+    FAST_METER,
     cancel_behind_the_back,
     cents,
     charging,
+    delete_customer_behind_the_back,
     failed_payments,
     paying_server,
     register,
@@ -56,6 +58,26 @@ async def soon(database_url: str, api_base: str, api_key: str) -> AsyncIterator[
         yield server
 
 
+@pytest.fixture
+async def small_hold(database_url: str, api_base: str, api_key: str) -> AsyncIterator[LiveServer]:
+    """A hold of 0.50, not raised while charging: a session passes it and the difference is charged on top."""
+    async with paying_server(database_url, api_base, api_key, preauth_amount=Decimal("0.50")) as server:
+        held = server.services.sessions.payments
+        assert held is not None
+        held.hold_check_interval_s = 3600.0
+        yield server
+
+
+async def _failed_top_up(live: LiveServer, stripe: StripeRecords) -> dict[str, Any]:
+    """A session over its hold whose Stripe customer was deleted before the CDR: the hold is captured, the
+    charge on top of it fails."""
+    sim, session_id = await charging(live, stripe, time_scale=FAST_METER)
+    await sim.wait_sent("MeterValues", 30)
+    delete_customer_behind_the_back(stripe, await register(live))
+    await stop(live, session_id)
+    return await wait_payment(live, session_id, "PARTIALLY_FAILED", "CAPTURED", "FAILED")
+
+
 async def _failed_capture(live: LiveServer, stripe: StripeRecords) -> dict[str, Any]:
     """A session charged on a good card whose hold was cancelled in Stripe before the CDR; returns the session
     once its payment failed."""
@@ -78,6 +100,17 @@ async def test_failed_capture_leaves_the_payment_failed(live: LiveServer, stripe
     assert session["payment"]["status"] == "FAILED"
     assert Decimal(session["payment"]["capturedAmount"]) == 0
     assert session["payment"]["failureCode"]
+
+
+async def test_failed_top_up_leaves_the_payment_partially_failed(
+    small_hold: LiveServer, stripe_records: StripeRecords
+) -> None:
+    session = await _failed_top_up(small_hold, stripe_records)
+    assert session["payment"]["status"] == "PARTIALLY_FAILED"
+    assert Decimal(session["payment"]["capturedAmount"]) == Decimal("0.50")
+    (failed,) = await failed_payments(small_hold)
+    assert (failed["status"], Decimal(failed["amountPaid"])) == ("PARTIALLY_FAILED", Decimal("0.50"))
+    assert Decimal(failed["amountOutstanding"]) == Decimal(session["totalCosts"]) - Decimal("0.50")
 
 
 async def test_failed_payment_is_listed_with_what_is_owed(live: LiveServer, stripe_records: StripeRecords) -> None:
