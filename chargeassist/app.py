@@ -187,7 +187,8 @@ def create_app(
     server process, which runs one app until it exits; not for tests, which start many)."""
     if services is None:
         bus = InProcessCommandBus()
-        the_services = Services.create(settings, commands=bus, webhooks=webhooks)
+        delivery = webhooks or WebhookConfig(allow_private_urls=settings.webhook_allow_private_urls)
+        the_services = Services.create(settings, commands=bus, webhooks=delivery)
     else:
         the_services = services
         commands = services.sessions.commands

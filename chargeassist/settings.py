@@ -279,6 +279,10 @@ class Settings:
     """Failed API keys and access tokens per source address; past it, every credential from that address is
     refused with 429 before it is checked."""
 
+    webhook_allow_private_urls: bool = False
+    """Let partners register webhook endpoints on loopback, private and link-local addresses (a closed network,
+    the demo); off, the service cannot be pointed at the machines around it."""
+
     rate_limit_stripe_webhook: str = "50/s:200"
     """Stripe webhook deliveries per source address (the endpoint takes no API key: its signature is checked,
     and this bounds what an unsigned flood costs)."""

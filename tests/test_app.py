@@ -10,6 +10,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from chargeassist.app import create_app
+from chargeassist.services import Services
 
 from .conftest import make_settings
 
@@ -51,3 +52,13 @@ async def test_an_app_for_tests_leaves_the_collector_alone(sqlite_url: str) -> N
     app = create_app(make_settings(sqlite_url))
     async with AsyncTestClient(app=app):
         assert gc.get_freeze_count() == frozen
+
+
+def test_webhook_private_urls_setting_reaches_the_delivery_rules(sqlite_url: str) -> None:
+    services: Services = create_app(make_settings(sqlite_url, webhook_allow_private_urls=True)).state.services
+    assert services.webhooks.config.allow_private_urls
+
+
+def test_webhook_private_urls_are_refused_by_default(sqlite_url: str) -> None:
+    services: Services = create_app(make_settings(sqlite_url)).state.services
+    assert not services.webhooks.config.allow_private_urls

@@ -99,6 +99,7 @@ def test_every_field_has_its_variable() -> None:
         "rate_limit_access_token_create": "off",
         "rate_limit_auth_failures": "3/min:5",
         "rate_limit_stripe_webhook": "9/s:9",
+        "webhook_allow_private_urls": "true",
     }
     assert {field.name for field in dataclasses.fields(Settings)} - _GROUPS == set(values)
     settings = Settings.from_env({f"CHARGEASSIST_{name.upper()}": value for name, value in values.items()})

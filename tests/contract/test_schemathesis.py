@@ -60,7 +60,10 @@ POSITIVE_DATA_STATUSES = ["2xx", "3xx", "401", "403", "404", "409", "429"]
 # Answers an operation documents for a request that is valid by the schema, beyond POSITIVE_DATA_STATUSES:
 # - 400 where the rule is beyond a JSON Schema: a box's corners in order, minKw not above maxKw, continuation
 #   tokens the server signed, OCPI objects valid as OCPI;
-# - 422 for a payment method the wallet does not hold or that is not valid;
+# - 400 for an OCPI Token that is not valid as OCPI, and a Stripe event without a valid signature (a schema
+#   cannot sign);
+# - 402 for a declined card or a token that owes a failed payment; 422 for a payment method the wallet does
+#   not hold or that is not valid;
 # - 502, 503 and 504 when the charge point is offline, fails or does not answer (a schema cannot know that the
 #   charge point the test created is not connected).
 DOCUMENTED_REFUSALS: dict[str, list[str]] = {
@@ -71,7 +74,13 @@ DOCUMENTED_REFUSALS: dict[str, list[str]] = {
     "putLocation": ["400"],
     "patchLocation": ["400"],
     "putTariff": ["400"],
-    "startSession": ["422", "503"],
+    "startSession": ["402", "422", "503"],
+    "listIssuedTokens": ["400"],
+    "putIssuedToken": ["400"],
+    "patchIssuedToken": ["400"],
+    "listOperatorPaymentMethods": ["400"],
+    "retryFailedPayment": ["402", "422", "503"],
+    "receiveStripeWebhook": ["400"],
     "resetChargePoint": ["502", "503", "504"],
     "unlockConnector": ["502", "503", "504"],
     "changeAvailability": ["502", "503", "504"],

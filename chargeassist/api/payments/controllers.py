@@ -174,8 +174,8 @@ class StripeWebhookController(Controller):
         operation_id="receiveStripeWebhook",
         summary="Stripe's webhook endpoint (signature verified; redeliveries and unknown events acknowledged)",
         status_code=HTTP_200_OK,
-        responses=problem_responses(400, 413),
-        security=[],
+        responses=problem_responses(400, 413, base=(400, 500)),
+        security=[{}],  # no API key: an empty requirement (an empty list would inherit the app's)
         # Refused while it streams in, before a forged giant is read whole into memory.
         request_max_body_size=_MAX_WEBHOOK_BYTES,
     )

@@ -58,7 +58,7 @@ class FailedPaymentResponse(msgspec.Struct, kw_only=True, rename="camel"):
     """When it is tried again automatically; null when no automatic retry is left."""
 
 
-class RetryPaymentRequest(msgspec.Struct, kw_only=True, rename="camel", forbid_unknown_fields=True):
+class RetryPaymentRequest(msgspec.Struct, kw_only=True, rename="camel"):
     """Retry with the same card, or with another Stripe card of the wallet."""
 
     payment_method_id: Annotated[str, msgspec.Meta(min_length=1, max_length=40)] | None = None
