@@ -8,7 +8,7 @@ import hmac
 
 import msgspec
 
-__all__ = ["ContinuationCodec", "InvalidContinuationToken"]
+__all__ = ["ContinuationCodec", "InvalidContinuationToken", "position_after"]
 
 
 class InvalidContinuationToken(ValueError):
@@ -63,3 +63,16 @@ class ContinuationCodec:
         if payload.version != 2 or payload.query != query_fingerprint:
             raise InvalidContinuationToken("made for another query")
         return payload.after
+
+
+def position_after(codec: ContinuationCodec, token: str, query_fingerprint: str) -> int:
+    """The one keyset position a page continues after, or the service's 400 ``invalid_continuation_token``."""
+    from ._errors import ServiceError
+
+    try:
+        (after,) = codec.decode(token, query_fingerprint)
+    except (InvalidContinuationToken, ValueError) as exc:
+        raise ServiceError(
+            400, "invalid_continuation_token", "continuationToken: not valid for this query", field="continuationToken"
+        ) from exc
+    return after

@@ -45,7 +45,7 @@ from chargeassist.store import (
 )
 
 from ._errors import ServiceError
-from ._paging import ContinuationCodec, InvalidContinuationToken
+from ._paging import ContinuationCodec, position_after
 
 __all__ = [
     "EVENT_TYPES",
@@ -487,15 +487,7 @@ class WebhookService:
                 .where(WebhookDelivery.endpoint_pk == endpoint.pk)
             )
             if continuation_token is not None:
-                try:
-                    (after,) = codec.decode(continuation_token, fingerprint)
-                except (InvalidContinuationToken, ValueError) as exc:
-                    raise ServiceError(
-                        400,
-                        "invalid_continuation_token",
-                        "continuationToken: not valid for this query",
-                        field="continuationToken",
-                    ) from exc
+                after = position_after(codec, continuation_token, fingerprint)
                 query = query.where(WebhookDelivery.pk < after)
             rows = (await session.execute(query.order_by(WebhookDelivery.pk.desc()).limit(page_size + 1))).all()
         more = len(rows) > page_size

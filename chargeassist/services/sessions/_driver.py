@@ -34,7 +34,7 @@ from .._commands import CommandBus
 from .._errors import ServiceError
 from .._events import Subscription
 from .._locations import LocationService
-from .._paging import ContinuationCodec, InvalidContinuationToken
+from .._paging import ContinuationCodec, position_after
 from .._payments import PaymentChange
 from .._tariffs import TariffService, build_tariff_view
 from .._wallet import AppTokenRecord
@@ -384,15 +384,7 @@ class DriverSessions:
         )
         query = select(ChargeSession).where(ChargeSession.app_token_pk == token.pk)
         if continuation_token is not None:
-            try:
-                (after,) = codec.decode(continuation_token, fingerprint)
-            except (InvalidContinuationToken, ValueError) as exc:
-                raise ServiceError(
-                    400,
-                    "invalid_continuation_token",
-                    "continuationToken: not valid for this query",
-                    field="continuationToken",
-                ) from exc
+            after = position_after(codec, continuation_token, fingerprint)
             query = query.where(ChargeSession.pk < after)
         if filters.statuses:
             query = query.where(ChargeSession.status.in_(filters.statuses))
