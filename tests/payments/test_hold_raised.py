@@ -108,3 +108,22 @@ async def test_operator_may_let_it_charge_past_the_hold(continuing: LiveServer, 
     taken = sum(pi["amount_received"] for pi in stripe_records.payment_intents(await register(continuing)))
     assert Decimal(session["totalCosts"]) > HOLD
     assert taken == cents(session["totalCosts"])
+
+
+async def test_session_shows_its_running_cost_against_the_hold(
+    stopping: LiveServer, stripe_records: StripeRecords
+) -> None:
+    sim, session_id = await charging(stopping, stripe_records)
+    await sim.wait_sent("MeterValues", 3)
+    first = Decimal((await session_view(stopping, session_id))["payment"]["runningCost"])
+    await sim.wait_sent("MeterValues", sim.count_sent("MeterValues") + 3)
+    later = Decimal((await session_view(stopping, session_id))["payment"]["runningCost"])
+    assert Decimal(0) < first < later
+
+
+async def test_priced_session_shows_no_running_cost(stopping: LiveServer, stripe_records: StripeRecords) -> None:
+    sim, session_id = await charging(stopping, stripe_records)
+    await sim.wait_sent("MeterValues", 3)
+    await stop(stopping, session_id)
+    session = await wait_payment(stopping, session_id, "CAPTURED")
+    assert "runningCost" not in session["payment"]

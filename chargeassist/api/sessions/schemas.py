@@ -46,6 +46,9 @@ class PaymentResponse(msgspec.Struct, kw_only=True, rename="camel", omit_default
     client_secret: str | None = None
     """Only with ``REQUIRES_ACTION``: complete the card's authentication (3-D Secure) with Stripe's SDK."""
     failure_code: str | None = None
+    running_cost: Decimal | None = None
+    """While charging with a hold: what the session costs so far (incl. VAT), to show against the hold,
+    which is raised before the cost reaches it where the card allows."""
 
 
 def payment_response(view: PaymentView | None) -> PaymentResponse | None:
@@ -60,6 +63,7 @@ def payment_response(view: PaymentView | None) -> PaymentResponse | None:
         psp_transaction_id=view.psp_transaction_id,
         client_secret=view.client_secret,
         failure_code=view.failure_code,
+        running_cost=view.running_cost,
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Final, cast
 
@@ -19,18 +19,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chargeassist.domain.payments import HoldAdvice, PaymentEvent, check_hold
-from chargeassist.domain.receipts import session_amounts
 from chargeassist.domain.sessions import (
     FINAL_STATUSES,
     Effect,
-    MeterReading,
     SessionEvent,
     SessionStatus,
     Transition,
     apply,
-    pricing_samples,
 )
-from chargeassist.domain.tariffs import TariffValidationError, decode_tariff, price_session
+from chargeassist.domain.tariffs import TariffValidationError
 from chargeassist.payments import PaymentError
 from chargeassist.store import ChargeSession, Database, PaymentMethod, PaymentStep, PspCard, SessionPayment, utcnow
 
@@ -39,7 +36,7 @@ from .._receipts import PaidWith, ReceiptService
 from .._webhooks import enqueue
 from ._charger_commands import ChargerCommands
 from ._records import Background, SessionRecords
-from ._views import readings_of
+from ._views import readings_of, running_cost
 
 __all__ = ["SessionPayments"]
 
@@ -281,29 +278,6 @@ class SessionPayments:
                 select(PspCard).where(PspCard.payment_method_id == payment_method_id)
             )
             return found
-
-
-def running_cost(row: ChargeSession, readings: Sequence[MeterReading]) -> Decimal:
-    """What a charging session costs so far (incl. VAT), priced as if it stopped at its latest reading."""
-    if row.tariff_document is None or not readings:
-        return Decimal(0)
-    started_at = row.started_at or row.requested_at
-    meter_start = row.meter_start or 0
-    registers = [r.energy_wh for r in readings if r.energy_wh is not None]
-    meter_now = max([meter_start, *(int(value) for value in registers)])
-    until = max(readings[-1].timestamp, started_at)
-    samples = pricing_samples(
-        started_at=started_at, meter_start=meter_start, stopped_at=until, meter_stop=meter_now, readings=readings
-    )
-    priced = price_session(
-        decode_tariff(row.tariff_document),
-        session_start=started_at,
-        samples=samples,
-        charging_end=until,
-        session_end=until,
-        time_zone=row.time_zone or "UTC",
-    )
-    return session_amounts(priced).totals.gross
 
 
 def _payment_data(row: ChargeSession, payment: SessionPayment) -> dict[str, object]:

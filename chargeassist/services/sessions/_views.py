@@ -3,6 +3,8 @@ the app charts."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -11,11 +13,14 @@ import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from chargeassist.domain.sessions import MeterReading, SessionStatus, live_figures, next_status_call
+from chargeassist.domain.receipts import session_amounts
+from chargeassist.domain.sessions import MeterReading, SessionStatus, live_figures, next_status_call, pricing_samples
+from chargeassist.domain.tariffs import TariffValidationError, decode_tariff, price_session
 from chargeassist.store import ChargeSession, Database, MeterValueRow, Receipt, SessionPayment, utcnow
 
 from ._records import KWH, SessionRecords, decimal_of, status_of
 
+_log = logging.getLogger("chargeassist.sessions")
 _POLL_WHILE_CHARGING = timedelta(seconds=10)
 _MAX_DATA_POINTS = 500
 
@@ -57,6 +62,8 @@ class PaymentView:
     client_secret: str | None = None
     """Only while ``REQUIRES_ACTION``: the app completes the card's authentication (3-D Secure) with it."""
     failure_code: str | None = None
+    running_cost: Decimal | None = None
+    """While it charges against a hold: what it costs so far (incl. VAT), to show against the hold."""
 
 
 _SETTLED_OUTSIDE = PaymentView(provider="EXTERNAL", status="NONE")
@@ -151,6 +158,8 @@ class SessionViews:
                 psp_transaction_id=held.reference,
                 client_secret=held.client_secret if held.status == "REQUIRES_ACTION" else None,
                 failure_code=held.failure_code,
+                # Priced from the readings already loaded for a running session: no extra read.
+                running_cost=_running_cost_or_none(row, readings) if running and held.status == "AUTHORIZED" else None,
             )
         figures = live_figures(row.meter_start, readings)
         energy = figures.energy_kwh
@@ -188,6 +197,37 @@ class SessionViews:
             payment=payment,
             receipt_number=receipt_number,
         )
+
+
+def running_cost(row: ChargeSession, readings: Sequence[MeterReading]) -> Decimal:
+    """What a charging session costs so far (incl. VAT), priced as if it stopped at its latest reading."""
+    if row.tariff_document is None or not readings:
+        return Decimal(0)
+    started_at = row.started_at or row.requested_at
+    meter_start = row.meter_start or 0
+    registers = [r.energy_wh for r in readings if r.energy_wh is not None]
+    meter_now = max([meter_start, *(int(value) for value in registers)])
+    until = max(readings[-1].timestamp, started_at)
+    samples = pricing_samples(
+        started_at=started_at, meter_start=meter_start, stopped_at=until, meter_stop=meter_now, readings=readings
+    )
+    priced = price_session(
+        decode_tariff(row.tariff_document),
+        session_start=started_at,
+        samples=samples,
+        charging_end=until,
+        session_end=until,
+        time_zone=row.time_zone or "UTC",
+    )
+    return session_amounts(priced).totals.gross
+
+
+def _running_cost_or_none(row: ChargeSession, readings: Sequence[MeterReading]) -> Decimal | None:
+    try:
+        return running_cost(row, readings)
+    except (ValueError, ArithmeticError, TariffValidationError):
+        _log.warning("session %s: its running cost cannot be priced", row.id)
+        return None
 
 
 def _data_points(meter_start: int | None, readings: list[MeterReading]) -> list[DataPoint]:

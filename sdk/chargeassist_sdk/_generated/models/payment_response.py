@@ -30,6 +30,7 @@ class PaymentResponse:
         client_secret (None | str | Unset):
         failure_code (None | str | Unset):
         psp_transaction_id (None | str | Unset):
+        running_cost (None | str | Unset):
     """
 
     provider: PaymentResponseProvider
@@ -39,6 +40,7 @@ class PaymentResponse:
     client_secret: None | str | Unset = UNSET
     failure_code: None | str | Unset = UNSET
     psp_transaction_id: None | str | Unset = UNSET
+    running_cost: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -76,6 +78,12 @@ class PaymentResponse:
         else:
             psp_transaction_id = self.psp_transaction_id
 
+        running_cost: None | str | Unset
+        if isinstance(self.running_cost, Unset):
+            running_cost = UNSET
+        else:
+            running_cost = self.running_cost
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -94,6 +102,8 @@ class PaymentResponse:
             field_dict["failureCode"] = failure_code
         if psp_transaction_id is not UNSET:
             field_dict["pspTransactionId"] = psp_transaction_id
+        if running_cost is not UNSET:
+            field_dict["runningCost"] = running_cost
 
         return field_dict
 
@@ -149,6 +159,15 @@ class PaymentResponse:
 
         psp_transaction_id = _parse_psp_transaction_id(d.pop("pspTransactionId", UNSET))
 
+        def _parse_running_cost(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        running_cost = _parse_running_cost(d.pop("runningCost", UNSET))
+
         payment_response = cls(
             provider=provider,
             status=status,
@@ -157,6 +176,7 @@ class PaymentResponse:
             client_secret=client_secret,
             failure_code=failure_code,
             psp_transaction_id=psp_transaction_id,
+            running_cost=running_cost,
         )
 
         payment_response.additional_properties = d

@@ -31,11 +31,6 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_400
 
-    if response.status_code == 401:
-        response_401 = Problem.from_dict(response.json())
-
-        return response_401
-
     if response.status_code == 413:
         response_413 = Problem.from_dict(response.json())
 
@@ -70,7 +65,7 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 ) -> Response[Problem | WebhookAck]:
     """Stripe's webhook endpoint (signature verified; redeliveries and unknown events acknowledged)
 
@@ -93,7 +88,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 ) -> Problem | WebhookAck | None:
     """Stripe's webhook endpoint (signature verified; redeliveries and unknown events acknowledged)
 
@@ -112,7 +107,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 ) -> Response[Problem | WebhookAck]:
     """Stripe's webhook endpoint (signature verified; redeliveries and unknown events acknowledged)
 
@@ -133,7 +128,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 ) -> Problem | WebhookAck | None:
     """Stripe's webhook endpoint (signature verified; redeliveries and unknown events acknowledged)
 
