@@ -224,3 +224,10 @@ async def test_failed_authentication_told_by_webhook_ends_the_session_uncharged(
     response = await live.call("GET", f"/v1/tokens/driver-1/sessions/{session_id}")
     assert response.json()["status"] == "REJECTED"
     assert sim.count_received("RemoteStartTransaction") == 0
+
+
+async def test_without_a_signing_secret_no_event_is_taken(database_url: str, api_base: str, api_key: str) -> None:
+    async with paying_server(database_url, api_base, api_key, stripe_webhook_secret="") as unconfigured:
+        payload = stripe_event("evt_unconfigured_1", "payment_intent.succeeded", _intent("pi_x", "succeeded"))
+        problem = await _refused(unconfigured, payload, sign(payload))
+        assert problem["code"] == "webhook_not_configured"
