@@ -701,10 +701,6 @@ class PaymentSteps:
             owed = _amount(payment.amount_due) - _amount(payment.captured_amount)
             if owed <= 0:
                 return payment.status  # type: ignore[no-any-return]
-            values: dict[str, object] = {"next_retry_at": None}
-            if psp_payment_method_id is not None:
-                values |= {"psp_payment_method_id": psp_payment_method_id, "payment_method_id": payment_method_id}
-            await session.execute(update(SessionPayment).where(SessionPayment.pk == payment_pk).values(**values))
             pending = await session.scalar(
                 select(PaymentStep.pk).where(
                     PaymentStep.payment_pk == payment_pk,
@@ -712,13 +708,31 @@ class PaymentSteps:
                     PaymentStep.status == "PENDING",
                 )
             )
+            values: dict[str, object] = {"next_retry_at": None}
+            # A retry whose answer is unknown is repeated as it was sent (same key, same card), never with another.
+            switched = (
+                pending is None
+                and psp_payment_method_id is not None
+                and psp_payment_method_id != payment.psp_payment_method_id
+            )
+            own_card = {
+                "psp_payment_method_id": payment.psp_payment_method_id,
+                "payment_method_id": payment.payment_method_id,
+            }
+            if switched:
+                values |= {"psp_payment_method_id": psp_payment_method_id, "payment_method_id": payment_method_id}
+            await session.execute(update(SessionPayment).where(SessionPayment.pk == payment_pk).values(**values))
             if pending is not None:
                 step_pk = int(pending)
             else:
                 attempt = payment.retries + 1
                 step_pk = await self._add_step(session, payment_pk, charge_session_id, f"retry-{attempt}", owed)
         await self.run_step(step_pk)
-        async with self._db.read() as session:
+        async with self._db.transaction() as session:
+            step_status = await session.scalar(select(PaymentStep.status).where(PaymentStep.pk == step_pk))
+            if switched and step_status == "FAILED":
+                # The other card was declined: the payment stays on its own card, which the schedule retries.
+                await session.execute(update(SessionPayment).where(SessionPayment.pk == payment_pk).values(**own_card))
             found = await session.scalar(select(SessionPayment.status).where(SessionPayment.pk == payment_pk))
         return "NONE" if found is None else found  # type: ignore[return-value]
 

@@ -232,6 +232,18 @@ async def test_retry_with_another_card_of_the_wallet_pays_with_it(
     assert (response.json()["status"], response.json()["paymentMethodId"]) == ("CAPTURED", other)
 
 
+async def test_declined_retry_with_another_card_leaves_the_payment_on_its_own(
+    live: LiveServer, stripe_records: StripeRecords
+) -> None:
+    await _failed_capture(live, stripe_records)
+    (failed,) = await failed_payments(live)
+    declining = await stripe_card(live, stripe_records, DECLINES_ON_PAYMENT)
+    await _retry(live, failed["id"], paymentMethodId=declining)
+    response = await _retry(live, failed["id"])
+    assert response.status_code == 200, response.text
+    assert (response.json()["status"], response.json()["paymentMethodId"]) == ("CAPTURED", failed["paymentMethodId"])
+
+
 async def test_paid_token_starts_with_a_stripe_card_again(live: LiveServer, stripe_records: StripeRecords) -> None:
     await _failed_capture(live, stripe_records)
     (failed,) = await failed_payments(live)
