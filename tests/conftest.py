@@ -95,7 +95,7 @@ def sqlite_url(tmp_path: Path) -> str:
 
 _TABLES = (
     "meter_values, ocpp_transactions, charge_sessions, connector_statuses, qr_codes, payment_methods, app_tokens, "
-    "evses, locations, tariffs, charge_points, partners, receipts, receipt_counters, issued_tokens"
+    "evses, locations, tariffs, charge_points, partners, receipts, receipt_counters, issued_tokens, provider_events"
 )
 
 
