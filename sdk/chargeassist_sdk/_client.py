@@ -7,12 +7,20 @@ from types import TracebackType
 
 import httpx
 
-from ._async_resources import AsyncLocations, AsyncQr, AsyncSessions, AsyncTariffs, AsyncTokens, AsyncWallet
+from ._async_resources import (
+    AsyncLocations,
+    AsyncPayments,
+    AsyncQr,
+    AsyncSessions,
+    AsyncTariffs,
+    AsyncTokens,
+    AsyncWallet,
+)
 from ._core import DEFAULT_TIMEOUT, AsyncCore, SyncCore, unwrap
 from ._generated.api.health import ping
 from ._generated.client import AuthenticatedClient
 from ._generated.models import PingResponse
-from ._resources import Locations, Qr, Sessions, Tariffs, Tokens, Wallet
+from ._resources import Locations, Payments, Qr, Sessions, Tariffs, Tokens, Wallet
 from ._retry import RetryPolicy
 
 __all__ = ["AsyncChargeAssist", "ChargeAssist"]
@@ -34,6 +42,7 @@ class ChargeAssist:
 
     tokens: Tokens
     wallet: Wallet
+    payments: Payments
     locations: Locations
     qr: Qr
     tariffs: Tariffs
@@ -58,6 +67,7 @@ class ChargeAssist:
         self.qr = Qr(self._core)
         self.tariffs = Tariffs(self._core)
         self.sessions = Sessions(self._core)
+        self.payments = Payments(self._core)
 
     @property
     def base_url(self) -> str:
@@ -89,6 +99,7 @@ class AsyncChargeAssist:
 
     tokens: AsyncTokens
     wallet: AsyncWallet
+    payments: AsyncPayments
     locations: AsyncLocations
     qr: AsyncQr
     tariffs: AsyncTariffs
@@ -113,6 +124,7 @@ class AsyncChargeAssist:
         self.qr = AsyncQr(self._core)
         self.tariffs = AsyncTariffs(self._core)
         self.sessions = AsyncSessions(self._core)
+        self.payments = AsyncPayments(self._core)
 
     @property
     def base_url(self) -> str:

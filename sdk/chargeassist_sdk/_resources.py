@@ -13,6 +13,7 @@ import httpx
 from ._core import SyncCore, expect_no_content, unwrap
 from ._errors import APIConnectionError, APIError, WaitTimeoutError
 from ._generated.api.locations import get_location, search_locations_in_bounding_box, search_locations_nearby
+from ._generated.api.payments import list_failed_payments, retry_failed_payment
 from ._generated.api.qr import parse_qr_code
 from ._generated.api.sessions import (
     get_session,
@@ -31,6 +32,8 @@ from ._generated.api.tokens import (
 from ._generated.api.wallet import (
     add_charge_card,
     add_external_payment_method,
+    add_stripe_card,
+    create_stripe_setup_intent,
     delete_payment_method,
     list_payment_methods,
 )
@@ -40,20 +43,25 @@ from ._generated.models import (
     BoundingBoxPage,
     ChargeCardRequest,
     ExternalPaymentMethodRequest,
+    FailedPaymentResponse,
     LocationSummary,
     LocationView,
     NearbyLocation,
     NearbyPage,
+    PageFailedPaymentResponse,
     PagePaymentMethodResponse,
     PageSessionResponse,
     PageTariffOfferResponse,
     PaymentMethodResponse,
     QrParseRequest,
     QrParseResponse,
+    RetryPaymentRequest,
     SessionReceipt,
     SessionResponse,
+    SetupIntentResponse,
     StartSessionRequest,
     StartSessionResponse,
+    StripeCardRequest,
     TariffOfferResponse,
 )
 from ._generated.models.list_sessions_status_type_0_item import ListSessionsStatusType0Item as SessionStatus
@@ -62,7 +70,7 @@ from ._pagination import Page, Paginator
 from ._sessions import Until, condition_of, decode_session_event, is_final, session_path, status_call_delay
 from ._sse import EventDecoder
 
-__all__ = ["Locations", "Qr", "Sessions", "Tariffs", "Tokens", "Wallet"]
+__all__ = ["Locations", "Payments", "Qr", "Sessions", "Tariffs", "Tokens", "Wallet"]
 
 PowerType = Literal["AC", "DC"]
 _NO_EVENT_STREAM = frozenset({404, 405, 406, 501})
@@ -123,6 +131,40 @@ class Wallet:
     def remove(self, app_token: str, payment_method_id: str) -> None:
         """Remove a payment method from the wallet."""
         expect_no_content(delete_payment_method.sync_detailed(app_token, payment_method_id, client=self._core.api))
+
+    def stripe_setup_intent(self, app_token: str) -> SetupIntentResponse:
+        """Start saving a card with Stripe's mobile SDK: hand ``client_secret`` and ``publishable_key`` to the
+        app (the card number never reaches you or the service)."""
+        response = create_stripe_setup_intent.sync_detailed(app_token, client=self._core.api)
+        return unwrap(response, SetupIntentResponse)
+
+    def add_stripe_card(
+        self, app_token: str, psp_payment_method_id: str, *, psp_customer_id: str | None = None
+    ) -> PaymentMethodResponse:
+        """Add the card the app saved with Stripe (its ``pm_...``); the same card again gives the same id."""
+        body = StripeCardRequest(psp_payment_method_id=psp_payment_method_id, psp_customer_id=psp_customer_id or UNSET)
+        return unwrap(add_stripe_card.sync_detailed(app_token, client=self._core.api, body=body), PaymentMethodResponse)
+
+
+class Payments:
+    """Failed payments of an app token: what it still owes, and paying it."""
+
+    def __init__(self, core: SyncCore) -> None:
+        self._core = core
+
+    def failed(self, app_token: str) -> builtins.list[FailedPaymentResponse]:
+        """The token's failed payments still owed, newest first (while one is owed, no Stripe start)."""
+        response = list_failed_payments.sync_detailed(app_token, client=self._core.api)
+        return unwrap(response, PageFailedPaymentResponse).data
+
+    def retry(
+        self, app_token: str, failed_payment_id: str, *, payment_method_id: str | None = None
+    ) -> FailedPaymentResponse:
+        """Pay it now, with its own card or another VALID Stripe card of the wallet; a decline raises
+        :class:`APIError` 402 ``payment_declined``."""
+        body = RetryPaymentRequest(payment_method_id=payment_method_id or UNSET)
+        response = retry_failed_payment.sync_detailed(app_token, failed_payment_id, client=self._core.api, body=body)
+        return unwrap(response, FailedPaymentResponse)
 
 
 class Locations:
