@@ -68,6 +68,11 @@ async def test_unknown_verification_status_is_400(client: Client, operator_key: 
     assert response.status_code == 400
 
 
+async def test_empty_verification_status_is_400_not_every_card(client: Client, operator_key: str) -> None:
+    response = await client.get(LIST, params={"verificationStatus": ""}, headers=bearer(operator_key))
+    assert_problem(response, 400, "validation_failed")
+
+
 async def test_list_pages_with_a_continuation_token(client: Client, operator_key: str, partner_key: str) -> None:
     for n in range(3):
         await register_token(client, partner_key, f"driver-{n}")

@@ -60,8 +60,8 @@ POSITIVE_DATA_STATUSES = ["2xx", "3xx", "401", "403", "404", "409", "429"]
 # Answers an operation documents for a request that is valid by the schema, beyond POSITIVE_DATA_STATUSES:
 # - 400 where the rule is beyond a JSON Schema: a box's corners in order, minKw not above maxKw, continuation
 #   tokens the server signed, OCPI objects valid as OCPI;
-# - 400 for an OCPI Token that is not valid as OCPI, and a Stripe event without a valid signature (a schema
-#   cannot sign);
+# - 400 for an OCPI Token that is not valid as OCPI, a webhook URL that is not an http(s) URL of a public
+#   address, and a Stripe event without a valid signature (a schema cannot sign);
 # - 402 for a declined card or a token that owes a failed payment; 422 for a payment method the wallet does
 #   not hold or that is not valid;
 # - 502, 503 and 504 when the charge point is offline, fails or does not answer (a schema cannot know that the
@@ -81,6 +81,7 @@ DOCUMENTED_REFUSALS: dict[str, list[str]] = {
     "listOperatorPaymentMethods": ["400"],
     "retryFailedPayment": ["402", "422", "503"],
     "receiveStripeWebhook": ["400"],
+    "putWebhookEndpoint": ["400"],
     "resetChargePoint": ["502", "503", "504"],
     "unlockConnector": ["502", "503", "504"],
     "changeAvailability": ["502", "503", "504"],

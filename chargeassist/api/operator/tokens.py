@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import msgspec
-from litestar import Controller, Response, delete, get, patch, post, put
+from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
@@ -184,6 +184,7 @@ class OperatorPaymentMethodController(Controller):
     )
     async def list_cards(
         self,
+        request: Request[Any, Any, Any],
         services: ServicesDep,
         verification_status: Annotated[
             Literal["PENDING", "VALID", "INVALID"] | None, QueryParameter(name="verificationStatus")
@@ -191,6 +192,9 @@ class OperatorPaymentMethodController(Controller):
         page_size: PageSize = 100,
         continuation_token: ContinuationToken = None,
     ) -> Page[CardVerificationResponse]:
+        if request.query_params.get("verificationStatus", None) == "":
+            # Litestar reads an empty value as absent; a filter given empty is a mistake, not "all cards".
+            raise ApiError.bad_field("verificationStatus", "one of PENDING, VALID, INVALID")
         offset, fingerprint = _offset(
             services, "operator-payment-methods", page_size, continuation_token, verification_status or ""
         )
