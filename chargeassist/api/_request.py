@@ -83,13 +83,17 @@ class ApiRequest(Request[Any, Any, Any]):
 
 
 async def check_path_and_query(request: Request[Any, Any, Any]) -> None:
-    """Before any handler: a NUL character in a path parameter or a query value is a 400 naming the parameter.
+    """Before any handler: a NUL character in a path parameter or a query value is a 400 naming the parameter,
+    and so is a query value without a parameter name.
 
     Looks at the raw query first, so a query without an escaped NUL costs one byte search."""
     if _NUL in request.scope["path"]:
         name = next((k for k, v in request.path_params.items() if isinstance(v, str) and _NUL in v), "path")
         raise _nul_at(camel(name))
     query = request.scope.get("query_string", b"")
+    if query.startswith(b"=") or b"&=" in query:
+        # A value without a name: no operation takes one, and the caller meant some parameter it did not name.
+        raise ApiError.bad_field("query", "a parameter has a value but no name")
     if _ESCAPED_NUL in query:
         for key, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
             if _NUL in key or _NUL in value:

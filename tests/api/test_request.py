@@ -63,6 +63,13 @@ async def test_nul_in_a_query_value_is_400_naming_it(caller: Caller) -> None:
     assert error_fields(body) == ["paymentMethodId"]
 
 
+@pytest.mark.parametrize("query", ["=", "=x", "pageSize=5&=x"])
+async def test_query_value_without_a_name_is_400(caller: Caller, query: str) -> None:
+    response = await caller.client.get(f"/v1/tokens/driver-1/sessions?{query}", headers=bearer(caller.partner))
+    body = assert_problem(response, 400, "validation_failed")
+    assert error_fields(body) == ["query"]
+
+
 async def test_nul_in_a_body_string_is_400_naming_the_field(caller: Caller) -> None:
     response = await caller.client.put(
         "/v1/tokens/driver-1/wallet/external",
