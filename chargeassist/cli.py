@@ -50,6 +50,7 @@ def serve(host: str, port: int, demo: bool, server: str, workers: int) -> None:
     local_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     os.environ.setdefault("CHARGEASSIST_DEMO_OCPP_URL", f"ws://{local_host}:{port}/ocpp")
     settings = _settings()
+    _refuse_split_platform(settings, workers)
     if settings.demo:
         from chargeassist.demo._serve import demo_stripe
 
@@ -109,6 +110,27 @@ def serve(host: str, port: int, demo: bool, server: str, workers: int) -> None:
         log_access=False,
         **limits.granian_options(workers),
     ).serve()
+
+
+def _refuse_split_platform(settings: Settings, workers: int) -> None:
+    """Refuse several worker processes while what must cross processes lives in each one.
+
+    Tried as an operator would, two workers split the platform: a command for a charge point fails when the
+    request lands on the process without its WebSocket, a stop bounces back to CHARGING, event streams miss
+    the end, and a SQLite file takes one writer. Until the command bus, session events and rate limits cross
+    processes (Redis), one process is the platform; a second machine is a second deployment."""
+    if workers <= 1:
+        return
+    if settings.is_sqlite:
+        raise click.UsageError(
+            f"--workers {workers}: a SQLite store takes one process. Run one worker, or set "
+            "CHARGEASSIST_DATABASE_URL=postgresql+asyncpg://USER@HOST/DB (and see below)."
+        )
+    raise click.UsageError(
+        f"--workers {workers}: the command bus to the charge points, session events and rate limits live in "
+        "each process in this version, so several workers would split the platform (a charge point's commands "
+        "fail on the processes without its connection). Run one worker per deployment."
+    )
 
 
 @main.group()

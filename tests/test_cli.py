@@ -245,3 +245,20 @@ def test_import_of_a_missing_file_is_a_usage_error(store: Path, tmp_path: Path) 
     result = run("import", "locations", str(tmp_path / "nowhere.json"))
     assert result.exit_code == 2
     assert "nowhere.json" in result.stderr
+
+
+def test_serve_with_several_workers_on_sqlite_is_refused_before_anything_starts(store: Path) -> None:
+    result = run("serve", "--workers", "2")
+    assert result.exit_code == 2
+    assert "SQLite store takes one process" in result.output
+    assert "CHARGEASSIST_DATABASE_URL" in result.output
+    assert not store.exists()  # refused before the store was migrated
+
+
+def test_serve_with_several_workers_on_postgresql_is_refused_until_processes_share_state(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CHARGEASSIST_DATABASE_URL", "postgresql+asyncpg://nobody@127.0.0.1:1/none")
+    result = run("serve", "--workers", "3")
+    assert result.exit_code == 2
+    assert "would split the platform" in result.output
