@@ -47,7 +47,6 @@ from chargeassist.store import ChargeSession, Database, PaymentStep, ProviderEve
 
 __all__ = [
     "FailedPayment",
-    "HoldOutcome",
     "PaymentChange",
     "PaymentSteps",
     "StepKind",
@@ -91,17 +90,6 @@ class PaymentChange:
     payment_pk: int
     event: PaymentEvent
     status: PaymentStatus
-
-
-@dataclass(frozen=True, slots=True)
-class HoldOutcome:
-    """What placing the hold came to, as the start request needs it."""
-
-    status: PaymentStatus
-    """AUTHORIZED, REQUIRES_ACTION, FAILED (declined), or NONE when the outcome is not known yet."""
-    decline_code: str | None = None
-    decline_message: str | None = None
-    client_secret: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
