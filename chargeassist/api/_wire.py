@@ -8,7 +8,7 @@ import msgspec
 from litestar.di import NamedDependency
 from litestar.params import PathParameter
 
-from chargeassist.services import ServiceError, Services
+from chargeassist.services import AppTokenRecord, ServiceError, Services
 
 from ._auth import Principal
 from ._errors import ApiError, FieldError
@@ -21,6 +21,7 @@ __all__ = [
     "PrincipalDep",
     "ServicesDep",
     "api_error",
+    "app_token_of",
 ]
 
 T = TypeVar("T")
@@ -64,6 +65,12 @@ class Page(msgspec.Struct, Generic[T], kw_only=True, rename="camel"):
 
     data: list[T]
     meta: ListMeta
+
+
+async def app_token_of(services: Services, principal: Principal, app_token: str) -> AppTokenRecord:
+    """The path's app token, once the caller may act for it (its partner's key, or its own access token)."""
+    principal.check_app_token(app_token)
+    return await services.wallet.get(principal.partner_id, app_token)
 
 
 def api_error(exc: ServiceError) -> ApiError:

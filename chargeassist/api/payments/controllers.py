@@ -10,11 +10,10 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from chargeassist.payments import PaymentError
 from chargeassist.payments.webhooks import WebhookSignatureInvalid, verify_stripe_webhook
-from chargeassist.services import AppTokenRecord, FailedPayment, ServiceError, Services
+from chargeassist.services import FailedPayment, ServiceError
 
-from .._auth import Principal
 from .._errors import problem_responses
-from .._wire import AppTokenPath, ListMeta, Page, PrincipalDep, ServicesDep
+from .._wire import AppTokenPath, ListMeta, Page, PrincipalDep, ServicesDep, app_token_of
 from ..tokens.schemas import PaymentMethodResponse, payment_method_response
 from .schemas import (
     FailedPaymentResponse,
@@ -28,11 +27,6 @@ __all__ = ["FailedPaymentController", "StripeCardController", "StripeWebhookCont
 
 # Stripe signs events of at most a few hundred kB; anything larger is not Stripe.
 _MAX_WEBHOOK_BYTES = 512 * 1024
-
-
-async def _token(services: Services, principal: Principal, app_token: str) -> AppTokenRecord:
-    principal.check_app_token(app_token)
-    return await services.wallet.get(principal.partner_id, app_token)
 
 
 def _failed_response(payment: FailedPayment) -> FailedPaymentResponse:
@@ -68,7 +62,7 @@ class StripeCardController(Controller):
     async def setup_intent(
         self, services: ServicesDep, principal: PrincipalDep, app_token: AppTokenPath
     ) -> SetupIntentResponse:
-        record = await _token(services, principal, app_token)
+        record = await app_token_of(services, principal, app_token)
         view = await services.psp_cards.setup_intent(record)
         return SetupIntentResponse(
             client_secret=view.client_secret, customer_id=view.customer_id, publishable_key=view.publishable_key
@@ -87,7 +81,7 @@ class StripeCardController(Controller):
         app_token: AppTokenPath,
         data: JSONBody[StripeCardRequest],
     ) -> Response[PaymentMethodResponse]:
-        record = await _token(services, principal, app_token)
+        record = await app_token_of(services, principal, app_token)
         method, card, created = await services.psp_cards.add_card(
             record, data.psp_payment_method_id, data.psp_customer_id
         )
@@ -108,7 +102,7 @@ class FailedPaymentController(Controller):
     async def list_failed(
         self, services: ServicesDep, principal: PrincipalDep, app_token: AppTokenPath
     ) -> Page[FailedPaymentResponse]:
-        record = await _token(services, principal, app_token)
+        record = await app_token_of(services, principal, app_token)
         found = await services.payments.failed_payments(record.pk)
         return Page(data=[_failed_response(p) for p in found], meta=ListMeta(count=len(found), has_more_data=False))
 
@@ -127,7 +121,7 @@ class FailedPaymentController(Controller):
         failed_payment_id: FromPath[str],
         data: JSONBody[RetryPaymentRequest | None] = None,
     ) -> FailedPaymentResponse:
-        record = await _token(services, principal, app_token)
+        record = await app_token_of(services, principal, app_token)
         payment = await services.payments.failed_payment(record.pk, failed_payment_id)
         if payment is None:
             raise ServiceError(

@@ -22,9 +22,8 @@ from chargeassist.services import (
     render_receipt_pdf,
 )
 
-from .._auth import Principal
 from .._errors import ApiError, problem_responses
-from .._wire import AppTokenPath, ListMeta, Page, PrincipalDep, ServicesDep
+from .._wire import AppTokenPath, ListMeta, Page, PrincipalDep, ServicesDep, app_token_of
 from .schemas import SessionResponse, StartSessionRequest, StartSessionResponse, payment_response, session_response
 
 __all__ = ["SessionController"]
@@ -54,11 +53,6 @@ def _moment(name: str, raw: str | None) -> datetime | None:
         return moment.astimezone(UTC)
     except OverflowError:
         raise ApiError.bad_field(name, "out of range: give a time between the years 1 and 9999 in UTC") from None
-
-
-async def _token(services: Services, principal: Principal, app_token: str) -> AppTokenRecord:
-    principal.check_app_token(app_token)
-    return await services.wallet.get(principal.partner_id, app_token)
 
 
 class SessionController(Controller):
@@ -97,7 +91,7 @@ class SessionController(Controller):
             ),
         ] = None,
     ) -> Response[StartSessionResponse]:
-        token = await _token(services, principal, app_token)
+        token = await app_token_of(services, principal, app_token)
         request = StartRequest(
             location_id=data.location_id,
             evse_uid=data.evse_uid,
@@ -139,7 +133,7 @@ class SessionController(Controller):
         page_size: Annotated[int, QueryParameter(name="pageSize", ge=1, le=100)] = 20,
         continuation_token: Annotated[str | None, QueryParameter(name="continuationToken", max_length=512)] = None,
     ) -> Page[SessionResponse]:
-        token = await _token(services, principal, app_token)
+        token = await app_token_of(services, principal, app_token)
         filters = SessionFilters(
             statuses=tuple(dict.fromkeys(status or ())),
             requested_from=_moment("from", requested_from),
@@ -163,7 +157,7 @@ class SessionController(Controller):
     async def get_session(
         self, services: ServicesDep, principal: PrincipalDep, app_token: AppTokenPath, charge_session_id: SessionIdPath
     ) -> SessionResponse:
-        token = await _token(services, principal, app_token)
+        token = await app_token_of(services, principal, app_token)
         return session_response(await services.sessions.get(token, charge_session_id))
 
     @post(
@@ -176,7 +170,7 @@ class SessionController(Controller):
     async def stop(
         self, services: ServicesDep, principal: PrincipalDep, app_token: AppTokenPath, charge_session_id: SessionIdPath
     ) -> SessionResponse:
-        token = await _token(services, principal, app_token)
+        token = await app_token_of(services, principal, app_token)
         return session_response(await services.sessions.stop_session(token, charge_session_id))
 
     @get(
@@ -195,7 +189,7 @@ class SessionController(Controller):
         app_token: AppTokenPath,
         charge_session_id: FromPath[str],
     ) -> ServerSentEvent:
-        token = await _token(services, principal, app_token)
+        token = await app_token_of(services, principal, app_token)
         await services.sessions.get(token, charge_session_id)  # 404 before the stream starts
         return ServerSentEvent(_stream(services, token, charge_session_id))
 
@@ -214,7 +208,7 @@ class SessionController(Controller):
     async def receipt(
         self, services: ServicesDep, principal: PrincipalDep, app_token: AppTokenPath, charge_session_id: SessionIdPath
     ) -> SessionReceipt:
-        token = await _token(services, principal, app_token)
+        token = await app_token_of(services, principal, app_token)
         return await services.receipts.get(token, charge_session_id)
 
     @get(
@@ -230,7 +224,7 @@ class SessionController(Controller):
     async def receipt_pdf(
         self, services: ServicesDep, principal: PrincipalDep, app_token: AppTokenPath, charge_session_id: SessionIdPath
     ) -> Response[bytes]:
-        token = await _token(services, principal, app_token)
+        token = await app_token_of(services, principal, app_token)
         receipt = await services.receipts.get(token, charge_session_id)
         filename = f"receipt-{receipt.receipt_number}.pdf"
         return Response(

@@ -8,11 +8,11 @@ from litestar import Controller, Response, delete, get, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from chargeassist.services import AppTokenRecord, PreAuthAmountView, Services
+from chargeassist.services import PreAuthAmountView
 
-from .._auth import Principal, require_partner_key
+from .._auth import require_partner_key
 from .._errors import problem_responses
-from .._wire import AppTokenPath, ListMeta, Page, PrincipalDep, ServicesDep
+from .._wire import AppTokenPath, ListMeta, Page, PrincipalDep, ServicesDep, app_token_of
 from .schemas import (
     AccessTokenResponse,
     AppTokenResponse,
@@ -24,11 +24,6 @@ from .schemas import (
 )
 
 __all__ = ["TokenController", "WalletController"]
-
-
-async def _token(services: Services, principal: Principal, app_token: str) -> AppTokenRecord:
-    principal.check_app_token(app_token)
-    return await services.wallet.get(principal.partner_id, app_token)
 
 
 class TokenController(Controller):
@@ -55,7 +50,7 @@ class TokenController(Controller):
     async def get_token(
         self, services: ServicesDep, principal: PrincipalDep, app_token: AppTokenPath
     ) -> AppTokenResponse:
-        record = await _token(services, principal, app_token)
+        record = await app_token_of(services, principal, app_token)
         return AppTokenResponse(app_token=record.app_token, created_date=record.created_at)
 
     @delete(
@@ -79,7 +74,7 @@ class TokenController(Controller):
     async def access_token(
         self, services: ServicesDep, principal: PrincipalDep, app_token: AppTokenPath
     ) -> AccessTokenResponse:
-        record = await _token(services, principal, app_token)
+        record = await app_token_of(services, principal, app_token)
         assert services.access_tokens is not None
         minted = services.access_tokens.mint(partner_id=record.partner_id, app_token=record.app_token)
         return AccessTokenResponse(access_token=minted.token, token_type="Bearer", expires_in=minted.expires_in)  # noqa: S106
@@ -99,7 +94,7 @@ class TokenController(Controller):
         evse_uid: FromPath[str],
         connector_id: Annotated[str | None, QueryParameter(name="connectorId", max_length=36)] = None,
     ) -> Page[TariffOfferResponse]:
-        record = await _token(services, principal, app_token)
+        record = await app_token_of(services, principal, app_token)
         location = await services.locations.get(location_id, partner_id=principal.partner_id)
         methods = await services.wallet.list_payment_methods(record)
         offers = await services.tariffs.offers(location, evse_uid, connector_id, methods)
@@ -134,7 +129,7 @@ class WalletController(Controller):
     async def list_methods(
         self, services: ServicesDep, principal: PrincipalDep, app_token: AppTokenPath
     ) -> Page[PaymentMethodResponse]:
-        record = await _token(services, principal, app_token)
+        record = await app_token_of(services, principal, app_token)
         rows = await services.wallet.list_payment_methods(record)
         cards = await services.psp_cards.cards([r.id for r in rows if r.type == "PSP"])
         return Page(
@@ -152,7 +147,7 @@ class WalletController(Controller):
     async def add_charge_card(
         self, services: ServicesDep, principal: PrincipalDep, app_token: AppTokenPath, data: JSONBody[ChargeCardRequest]
     ) -> Response[PaymentMethodResponse]:
-        record = await _token(services, principal, app_token)
+        record = await app_token_of(services, principal, app_token)
         row, created = await services.wallet.add_charge_card(record, data.visual_number, data.display_name)
         return Response(payment_method_response(row), status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 
@@ -170,7 +165,7 @@ class WalletController(Controller):
         app_token: AppTokenPath,
         data: JSONBody[ExternalPaymentMethodRequest],
     ) -> Response[PaymentMethodResponse]:
-        record = await _token(services, principal, app_token)
+        record = await app_token_of(services, principal, app_token)
         row, created = await services.wallet.add_external(record, data.external_payment_method_id, data.display_name)
         return Response(payment_method_response(row), status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 
@@ -184,5 +179,5 @@ class WalletController(Controller):
     async def remove(
         self, services: ServicesDep, principal: PrincipalDep, app_token: AppTokenPath, payment_method_id: FromPath[str]
     ) -> None:
-        record = await _token(services, principal, app_token)
+        record = await app_token_of(services, principal, app_token)
         await services.wallet.remove_payment_method(record, payment_method_id)
