@@ -14,11 +14,12 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
-__all__ = ["JwtKey", "PaymentSettings", "Settings", "SettingsError"]
+__all__ = ["BusSettings", "JwtKey", "PaymentSettings", "Settings", "SettingsError"]
 
 _PREFIX = "CHARGEASSIST_"
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _HOLD_EXCEEDED = ("stop", "continue")
+_BUS_BACKENDS = ("memory", "redis")
 _DELAY_UNITS = {"s": 1, "min": 60, "m": 60, "h": 3600, "d": 86400}
 _DELAY = re.compile(r"(\d+)(s|min|m|h|d)")
 
@@ -161,6 +162,82 @@ class PaymentSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class BusSettings:
+    """What crosses processes, and where: the command bus to the charge points, session events and the shared
+    stores (verified credentials, rate limits). ``memory`` keeps each in this process (the embedded default, one
+    process); ``redis`` shares it through Redis, which several processes need.
+
+    Each backend defaults to ``redis`` when ``CHARGEASSIST_REDIS_URL`` is set and to ``memory`` otherwise.
+    """
+
+    redis_url: str = field(default="", repr=False)
+    """``CHARGEASSIST_REDIS_URL``: ``redis://[:PASSWORD@]HOST:PORT/DB`` (or ``rediss://``); empty: no Redis.
+    Kept out of ``repr``, since it may carry a password."""
+
+    commands: Literal["memory", "redis"] = "memory"
+    """``CHARGEASSIST_BUS_COMMANDS``: where a command for a charge point finds the process holding its WebSocket."""
+
+    events: Literal["memory", "redis"] = "memory"
+    """``CHARGEASSIST_BUS_EVENTS``: where session events are published (Litestar channels' backend)."""
+
+    stores: Literal["memory", "redis"] = "memory"
+    """``CHARGEASSIST_BUS_STORES``: where the shared stores live (verified-credential cache and the like)."""
+
+    presence_ttl_s: float = 30.0
+    """``CHARGEASSIST_BUS_PRESENCE_TTL_S``: how long the record of which process holds a charge point lives
+    unless refreshed (it is refreshed every third of it while connected); a process that dies stops owning its
+    charge points within this time."""
+
+    key_prefix: str = "chargeassist"
+    """``CHARGEASSIST_REDIS_KEY_PREFIX``: prefix of every Redis key and channel, so deployments can share a Redis."""
+
+    @property
+    def uses_redis(self) -> bool:
+        """Whether any part is shared through Redis."""
+        return "redis" in (self.commands, self.events, self.stores)
+
+    @property
+    def crosses_processes(self) -> bool:
+        """Whether every part is shared, so several processes form one platform."""
+        return self.commands == self.events == self.stores == "redis"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> BusSettings:
+        """Read the group from ``CHARGEASSIST_*`` variables; an absent backend follows ``CHARGEASSIST_REDIS_URL``."""
+        redis_url = environ.get(_PREFIX + "REDIS_URL", "").strip()
+        default = "redis" if redis_url else "memory"
+        values: dict[str, Any] = {"redis_url": redis_url}
+        for name in ("commands", "events", "stores"):
+            values[name] = environ.get(f"{_PREFIX}BUS_{name.upper()}", default).strip().lower() or default
+        raw_ttl = environ.get(_PREFIX + "BUS_PRESENCE_TTL_S")
+        if raw_ttl is not None:
+            try:
+                values["presence_ttl_s"] = float(raw_ttl)
+            except ValueError as exc:
+                raise SettingsError(f"CHARGEASSIST_BUS_PRESENCE_TTL_S: expected a number, got {raw_ttl!r}") from exc
+        if _PREFIX + "REDIS_KEY_PREFIX" in environ:
+            values["key_prefix"] = environ[_PREFIX + "REDIS_KEY_PREFIX"].strip()
+        return cls(**values)
+
+    def validate(self) -> None:
+        """Refuse values that cannot work, naming the variable (never echoing the URL, which may hold a password)."""
+        for name in ("commands", "events", "stores"):
+            value = getattr(self, name)
+            if value not in _BUS_BACKENDS:
+                raise SettingsError(
+                    f"CHARGEASSIST_BUS_{name.upper()}: one of {', '.join(_BUS_BACKENDS)}, not {value!r}"
+                )
+            if value == "redis" and not self.redis_url:
+                raise SettingsError(f"CHARGEASSIST_BUS_{name.upper()}=redis needs CHARGEASSIST_REDIS_URL")
+        if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
+            raise SettingsError("CHARGEASSIST_REDIS_URL: must start with redis://, rediss:// or unix://")
+        if self.presence_ttl_s < 3:
+            raise SettingsError("CHARGEASSIST_BUS_PRESENCE_TTL_S: at least 3 seconds")
+        if not re.fullmatch(r"[A-Za-z0-9_.:-]{1,64}", self.key_prefix):
+            raise SettingsError("CHARGEASSIST_REDIS_KEY_PREFIX: 1 to 64 letters, digits or _.:-")
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything the service can be configured with. Each field maps to ``CHARGEASSIST_<FIELD NAME>``."""
 
@@ -257,7 +334,8 @@ class Settings:
     """Largest WebSocket message uvicorn accepts; a larger one closes the connection (1009)."""
 
     rate_limit_backend: str = "memory"
-    """Where rate-limit counters live: ``memory`` (this process; one process only)."""
+    """Where rate-limit counters live: ``memory`` (this process; one process only) or ``redis`` (shared by every
+    process; the default when ``CHARGEASSIST_REDIS_URL`` is set)."""
 
     rate_limit_search: str = "20/s:100"
     """Location searches (nearby, bounding box) per partner key or app access token: ``COUNT/UNIT[:BURST]``
@@ -291,6 +369,10 @@ class Settings:
     """The payments group (Stripe keys, default hold, failed-payment retries): its own ``CHARGEASSIST_*``
     variables, listed on :class:`PaymentSettings`."""
 
+    bus: BusSettings = field(default_factory=BusSettings)
+    """What crosses processes (command bus, session events, shared stores) and the Redis they use: its own
+    ``CHARGEASSIST_*`` variables, listed on :class:`BusSettings`."""
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Build settings from ``CHARGEASSIST_*`` variables (``os.environ`` when not given), then overrides."""
@@ -300,6 +382,10 @@ class Settings:
             if f.name == "payments":
                 if "payments" not in overrides:
                     values[f.name] = PaymentSettings.from_env(env)
+                continue
+            if f.name == "bus":
+                if "bus" not in overrides:
+                    values[f.name] = BusSettings.from_env(env)
                 continue
             name = _PREFIX + f.name.upper()
             if name not in env:
@@ -321,6 +407,10 @@ class Settings:
                     raise SettingsError(f"{name}: expected a number, got {raw!r}") from exc
             else:
                 values[f.name] = raw
+        bus: BusSettings | None = values.get("bus")
+        if bus is not None and bus.redis_url and _PREFIX + "RATE_LIMIT_BACKEND" not in env:
+            # With Redis, counters are shared unless asked otherwise: per process, N processes allow N times the rate.
+            values["rate_limit_backend"] = "redis"
         values.update(overrides)
         settings = cls(**values)
         settings.validate()
@@ -359,8 +449,11 @@ class Settings:
             raise SettingsError(f"CHARGEASSIST_LOG_LEVEL: one of {', '.join(_LOG_LEVELS)}, not {self.log_level!r}")
         if self.demo_ocpp_url and not self.demo_ocpp_url.startswith(("ws://", "wss://")):
             raise SettingsError("CHARGEASSIST_DEMO_OCPP_URL: must start with ws:// or wss://")
+        self.bus.validate()
         self._validate_limits()
         self.payments.validate()
+        if self.rate_limit_backend == "redis" and not self.bus.redis_url:
+            raise SettingsError("CHARGEASSIST_RATE_LIMIT_BACKEND=redis needs CHARGEASSIST_REDIS_URL")
 
     @property
     def is_sqlite(self) -> bool:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from chargeassist.settings import JwtKey, PaymentSettings, Settings, SettingsError
+from chargeassist.settings import BusSettings, JwtKey, PaymentSettings, Settings, SettingsError
 
 SECRET_A = "a" * 32
 SECRET_B = "b" * 40
@@ -59,7 +59,7 @@ def test_every_variable_is_read() -> None:
 # Settings with a single valid value so far (its default): read all the same, but nothing else to set them to.
 _ONE_CHOICE_YET = {"rate_limit_backend"}
 # Nested groups, read from variables of their own (tested with their group below).
-_GROUPS = {"payments"}
+_GROUPS = {"payments", "bus"}
 
 
 def test_every_field_has_its_variable() -> None:
@@ -390,3 +390,46 @@ def test_a_zero_retry_delay_is_refused() -> None:
 def test_an_unknown_hold_exceeded_rule_is_refused() -> None:
     with pytest.raises(SettingsError, match="CHARGEASSIST_PAYMENT_HOLD_EXCEEDED: one of stop, continue"):
         Settings.from_env({"CHARGEASSIST_PAYMENT_HOLD_EXCEEDED": "panic"})
+
+
+def test_the_bus_group_is_in_memory_without_redis() -> None:
+    bus = Settings.from_env({}).bus
+    assert (bus.commands, bus.events, bus.stores, bus.crosses_processes) == ("memory", "memory", "memory", False)
+
+
+def test_a_redis_url_puts_every_part_of_the_bus_on_redis() -> None:
+    settings = Settings.from_env({"CHARGEASSIST_REDIS_URL": "redis://127.0.0.1:6379/0"}, rate_limit_backend="memory")
+    assert settings.bus == BusSettings(
+        redis_url="redis://127.0.0.1:6379/0", commands="redis", events="redis", stores="redis"
+    )
+    assert settings.bus.crosses_processes
+
+
+def test_one_part_of_the_bus_can_stay_in_memory_beside_redis() -> None:
+    bus = BusSettings.from_env({"CHARGEASSIST_REDIS_URL": "redis://r:6379", "CHARGEASSIST_BUS_EVENTS": "memory"})
+    assert (bus.commands, bus.events, bus.crosses_processes) == ("redis", "memory", False)
+
+
+def test_the_bus_reads_its_presence_ttl_and_key_prefix() -> None:
+    bus = BusSettings.from_env({"CHARGEASSIST_BUS_PRESENCE_TTL_S": "12.5", "CHARGEASSIST_REDIS_KEY_PREFIX": "ca-eu"})
+    assert (bus.presence_ttl_s, bus.key_prefix) == (12.5, "ca-eu")
+
+
+def test_a_redis_backend_without_a_redis_url_is_refused_naming_both_variables() -> None:
+    with pytest.raises(SettingsError, match="CHARGEASSIST_BUS_COMMANDS=redis needs CHARGEASSIST_REDIS_URL"):
+        Settings.from_env({"CHARGEASSIST_BUS_COMMANDS": "redis"})
+
+
+def test_an_unknown_bus_backend_is_refused() -> None:
+    with pytest.raises(SettingsError, match="CHARGEASSIST_BUS_EVENTS: one of memory, redis"):
+        Settings.from_env({"CHARGEASSIST_BUS_EVENTS": "kafka"})
+
+
+def test_a_redis_url_of_another_scheme_is_refused_without_echoing_it() -> None:
+    with pytest.raises(SettingsError, match="CHARGEASSIST_REDIS_URL: must start with") as raised:
+        Settings.from_env({"CHARGEASSIST_REDIS_URL": "http://user:hunter2@r"})
+    assert "hunter2" not in str(raised.value)
+
+
+def test_the_redis_url_is_kept_out_of_repr() -> None:
+    assert "hunter2" not in repr(BusSettings(redis_url="redis://:hunter2@r:6379", commands="redis"))
