@@ -6,7 +6,10 @@ import asyncio
 import importlib
 import os
 import secrets
+import shutil
 import socket
+import subprocess
+import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -83,6 +86,74 @@ def postgres_url() -> Iterator[str]:
     with fresh_postgres_database("chargeassist_test") as url:
         upgrade(url)
         yield url
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The machine's Redis (127.0.0.1:6379): skipped without it, a failure under CI=true. Tests sharing it keep
+    apart by key prefix (:func:`redis_prefix`), never by flushing it."""
+    require_service("Redis", REDIS_HOST, REDIS_PORT)
+    return f"redis://{REDIS_HOST}:{REDIS_PORT}/0"
+
+
+@pytest.fixture
+def redis_prefix() -> str:
+    """A key prefix of this test's own (``CHARGEASSIST_REDIS_KEY_PREFIX``), so tests can share one Redis."""
+    return "test-" + secrets.token_hex(6)
+
+
+class PrivateRedis:
+    """A ``redis-server`` of one test's own on a free port, which the test may stop and start again (an outage)."""
+
+    def __init__(self, executable: str, directory: Path) -> None:
+        self._executable = executable
+        self._directory = directory
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port: int = probe.getsockname()[1]
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        """Its URL (database 0)."""
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        """Start it (again, on the same port) and wait until it answers."""
+        self._process = subprocess.Popen(
+            [self._executable, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            cwd=self._directory,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while not _reachable("127.0.0.1", self.port):
+            if time.monotonic() > deadline or self._process.poll() is not None:
+                raise RuntimeError(f"redis-server did not start on port {self.port}")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        """Stop it (its data goes with it, as after a restart without persistence)."""
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(10)
+            self._process = None
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
+    """A Redis server of this test's own, running; skipped without ``redis-server`` (a failure under CI=true)."""
+    executable = shutil.which("redis-server")
+    if executable is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("redis-server is not installed; CI needs it")
+        pytest.skip("redis-server is not installed; install it to run this test")
+    server = PrivateRedis(executable, tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture
