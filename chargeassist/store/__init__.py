@@ -2,6 +2,8 @@
 
 from ._database import Database
 from ._issued_tokens import IssuedToken
+from ._leases import Lease, lease_holder, release_lease, take_lease
+from ._locks import MIGRATIONS_LOCK, advisory_lock
 from ._migrate import alembic_config, upgrade
 from ._models import (
     AppToken,
@@ -26,6 +28,7 @@ from ._receipts import Receipt, ReceiptCounter, allocate_receipt, receipt_number
 from ._webhooks import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
+    "MIGRATIONS_LOCK",
     "AppToken",
     "Base",
     "ChargePoint",
@@ -35,6 +38,7 @@ __all__ = [
     "Database",
     "EvseRow",
     "IssuedToken",
+    "Lease",
     "LocationRow",
     "MeterValueRow",
     "OcppTransaction",
@@ -53,9 +57,13 @@ __all__ = [
     "WebhookDelivery",
     "WebhookEndpoint",
     "WebhookEvent",
+    "advisory_lock",
     "alembic_config",
     "allocate_receipt",
+    "lease_holder",
     "receipt_number",
+    "release_lease",
+    "take_lease",
     "upgrade",
     "utcnow",
 ]

@@ -28,6 +28,7 @@ TABLES = {
     "counters",
     "evses",
     "issued_tokens",
+    "leases",
     "locations",
     "meter_values",
     "ocpp_transactions",

@@ -9,6 +9,7 @@ from sqlalchemy import pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from chargeassist.store._locks import MIGRATIONS_LOCK, advisory_lock_sync
 from chargeassist.store._models import Base
 
 config = context.config
@@ -16,14 +17,17 @@ target_metadata = Base.metadata
 
 
 def _run(connection: Connection) -> None:
-    context.configure(
-        connection=connection,
-        target_metadata=target_metadata,
-        render_as_batch=connection.dialect.name == "sqlite",
-        compare_type=True,
-    )
-    with context.begin_transaction():
-        context.run_migrations()
+    # Processes that start at the same moment migrate in turn: the first migrates, the next finds the store at
+    # head (alembic reads the version after the lock is held). Side by side, both created the same tables.
+    with advisory_lock_sync(connection, MIGRATIONS_LOCK):
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
 
 
 async def _run_async() -> None:
