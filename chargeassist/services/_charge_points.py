@@ -11,14 +11,29 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
+from litestar.stores.base import Store
 from sqlalchemy import func, select, update
 
 from chargeassist.store import ChargePoint, ConnectorStatus, Database, EvseRow, LocationRow, utcnow
 
 from ._batch import BatchWriter
-from ._commands import ChargePointCommand, CommandBus, OfflineCommandBus
+from ._commands import (
+    ChangeAvailability,
+    ChangeConfiguration,
+    ChargePointCommand,
+    CommandBus,
+    CommandBusUnavailable,
+    GetConfiguration,
+    OfflineCommandBus,
+    Reset,
+    TriggerMessage,
+    UnlockConnector,
+    bus_unavailable,
+    command_name,
+)
+from ._credentials import VerifiedCredentials
 from ._errors import ServiceError
 from ._locations import LocationService
 
@@ -133,17 +148,18 @@ class ChargePointService:
         commands: CommandBus | None = None,
         command_timeout_s: float = 30.0,
         liveness_window: timedelta = timedelta(minutes=11),
+        verified_store: Store | None = None,
     ) -> None:
+        """``verified_store`` shares verified passwords with the other processes
+        (``build_store(settings.bus, STORE_NAME)``); without it they are remembered in this process only."""
         self._db = db
         self._locations = locations
         self._commands = commands or OfflineCommandBus()
         self._command_timeout_s = command_timeout_s
         self._writer = writer or BatchWriter(db)
         self._liveness_window = liveness_window
-        # Verified passwords, so a reconnect does not cost another scrypt: charge point id -> (the stored hash
-        # it was checked against, HMAC of the password under a key that lives only in this process).
-        self._verified: dict[str, tuple[str, bytes]] = {}
-        self._verify_key = secrets.token_bytes(32)
+        # Verified passwords, so a reconnect to this process or another does not cost another scrypt.
+        self._verified = VerifiedCredentials(db, verified_store)
         # scrypt takes 16 MiB and ~30 ms of CPU: two at a time, in two threads of their own, off the event
         # loop. Their own threads, because every thread that runs one keeps its 16 MiB in its malloc arena.
         self._scrypt_threads: ThreadPoolExecutor | None = None
@@ -193,6 +209,8 @@ class ChargePointService:
                     .where(EvseRow.pk == pk)
                     .values(charge_point_id=charge_point_id, ocpp_connector_id=connector_id)
                 )
+        if not created:
+            await self._verified.forget(charge_point_id)
         return created
 
     async def evse_uids(self, charge_point_id: str) -> list[str]:
@@ -243,34 +261,42 @@ class ChargePointService:
         return stored
 
     def recognised(self, charge_point_id: str, stored: str, password: str) -> bool | None:
-        """Whether the password is the one verified before against ``stored`` (no scrypt); None when no
-        verification of this hash is remembered, so only :meth:`verify` can tell."""
-        cached = self._verified.get(charge_point_id)
-        if cached is None or cached[0] != stored:
-            return None
-        return hmac.compare_digest(cached[1], self._digest(password))
+        """Whether the password is the one this process verified before against ``stored`` (no scrypt, no
+        I/O); None when this process remembers no verification of this hash, so only :meth:`verify` can tell."""
+        return self._verified.recognised(charge_point_id, stored, password)
+
+    async def recognised_shared(self, charge_point_id: str, stored: str, password: str) -> bool | None:
+        """Like :meth:`recognised`, asking the other processes too (one round trip to the shared store): True
+        when some process verified this password against ``stored``, None when only :meth:`verify` can tell."""
+        known = self._verified.recognised(charge_point_id, stored, password)
+        if known is not None:
+            return known
+        return True if await self._verified.recognised_shared(charge_point_id, stored, password) else None
 
     async def verify(self, charge_point_id: str, stored: str, password: str) -> bool:
-        """Check the password against ``stored`` with scrypt (in a thread of its own); remembered if right."""
+        """Check the password against ``stored``: recognised from the shared store when another process (or
+        this one before a restart) verified it, else with scrypt in a thread of its own; remembered if right."""
+        if await self._verified.recognised_shared(charge_point_id, stored, password):
+            return True
         if self._scrypt_threads is None:
             self._scrypt_threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="scrypt")
         valid = await asyncio.get_running_loop().run_in_executor(
             self._scrypt_threads, verify_password, password, stored
         )
         if valid:
-            if len(self._verified) >= 200_000:
-                self._verified.clear()
-            self._verified[charge_point_id] = (stored, self._digest(password))
+            await self._verified.remember(charge_point_id, stored, password)
         return valid
-
-    def _digest(self, password: str) -> bytes:
-        return hmac.new(self._verify_key, password.encode(), hashlib.sha256).digest()
 
     def close(self) -> None:
         """Let the password-checking threads go."""
         if self._scrypt_threads is not None:
             self._scrypt_threads.shutdown(wait=False)
             self._scrypt_threads = None
+
+    async def aclose(self) -> None:
+        """:meth:`close`, and close the shared store of verified passwords."""
+        self.close()
+        await self._verified.aclose()
 
     # --- what the CSMS hears ---------------------------------------------------------------------------
 
@@ -384,54 +410,56 @@ class ChargePointService:
 
     # --- operator commands -----------------------------------------------------------------------------
 
-    async def reset(self, charge_point_id: str, kind: str) -> dict[str, Any]:
+    async def reset(self, charge_point_id: str, kind: Literal["Hard", "Soft"]) -> dict[str, Any]:
         """Reset (``Hard`` or ``Soft``)."""
-        return await self._command(charge_point_id, "Reset", {"type": kind})
+        return await self._command(charge_point_id, Reset(kind=kind))
 
     async def unlock_connector(self, charge_point_id: str, connector_id: int) -> dict[str, Any]:
         """UnlockConnector."""
-        return await self._command(charge_point_id, "UnlockConnector", {"connectorId": connector_id})
+        return await self._command(charge_point_id, UnlockConnector(connector_id=connector_id))
 
-    async def change_availability(self, charge_point_id: str, connector_id: int, kind: str) -> dict[str, Any]:
+    async def change_availability(
+        self, charge_point_id: str, connector_id: int, kind: Literal["Operative", "Inoperative"]
+    ) -> dict[str, Any]:
         """ChangeAvailability of a connector (0: the whole charge point) to ``Operative``/``Inoperative``."""
-        return await self._command(charge_point_id, "ChangeAvailability", {"connectorId": connector_id, "type": kind})
+        return await self._command(charge_point_id, ChangeAvailability(connector_id=connector_id, kind=kind))
 
     async def trigger_message(
         self, charge_point_id: str, requested_message: str, connector_id: int | None
     ) -> dict[str, Any]:
         """TriggerMessage: ask the charge point to send a message now."""
-        payload: dict[str, Any] = {"requestedMessage": requested_message}
-        if connector_id is not None:
-            payload["connectorId"] = connector_id
-        return await self._command(charge_point_id, "TriggerMessage", payload)
+        command = TriggerMessage(requested_message=requested_message, connector_id=connector_id)
+        return await self._command(charge_point_id, command)
 
     async def get_configuration(self, charge_point_id: str, keys: list[str] | None) -> dict[str, Any]:
         """GetConfiguration of the given keys (all when None)."""
-        return await self._command(charge_point_id, "GetConfiguration", {"key": keys} if keys else {})
+        return await self._command(charge_point_id, GetConfiguration(keys=tuple(keys) if keys else None))
 
     async def change_configuration(self, charge_point_id: str, key: str, value: str) -> dict[str, Any]:
         """ChangeConfiguration of one key."""
-        return await self._command(charge_point_id, "ChangeConfiguration", {"key": key, "value": value})
+        return await self._command(charge_point_id, ChangeConfiguration(key=key, value=value))
 
-    async def _command(self, charge_point_id: str, action: str, payload: dict[str, Any]) -> dict[str, Any]:
+    async def _command(self, charge_point_id: str, command: ChargePointCommand) -> dict[str, Any]:
         async with self._db.read() as session:
             if await session.get(ChargePoint, charge_point_id) is None:
                 raise ServiceError(404, "charge_point_not_found", f"no charge point {charge_point_id!r}")
-        outcome = await self._commands.send(
-            charge_point_id, ChargePointCommand(action=action, payload=payload), timeout_s=self._command_timeout_s
-        )
+        try:
+            outcome = await self._commands.send(charge_point_id, command, timeout_s=self._command_timeout_s)
+        except CommandBusUnavailable as exc:
+            raise bus_unavailable(exc) from None
+        name = command_name(command)
         if outcome.status == "answered":
             return outcome.payload or {}
         if outcome.status == "offline":
             raise ServiceError(503, "charge_point_offline", f"charge point {charge_point_id!r} is not connected")
         if outcome.status == "timeout":
             raise ServiceError(
-                504, "charge_point_timeout", f"charge point {charge_point_id!r} did not answer {action} in time"
+                504, "charge_point_timeout", f"charge point {charge_point_id!r} did not answer {name} in time"
             )
         raise ServiceError(
             502,
             "charge_point_error",
-            f"charge point {charge_point_id!r} answered {action} with {outcome.error_code}: "
+            f"charge point {charge_point_id!r} answered {name} with {outcome.error_code}: "
             f"{outcome.error_description or ''}".rstrip(": "),
         )
 
