@@ -1,12 +1,13 @@
 """Rate limits of the API (per caller, per operation) and the HTTP servers' own limits.
 
 A limit is a token bucket: a rate with a burst, kept by a :class:`RateLimitBackend` that settings choose. The
-in-memory backend serves one process; a shared backend must make :meth:`RateLimitBackend.hit` atomic.
+in-memory backend serves one process; the Redis backend is shared by every process and makes
+:meth:`RateLimitBackend.hit` atomic across them (one Lua script per hit).
 """
 
 from ._http import BoundedHttpToolsProtocol, HttpLimits
 from ._limiter import RateLimited, RateLimiter, RateLimits
-from .backends import BACKENDS, Decision, MemoryRateLimitBackend, Rate, RateLimitBackend
+from .backends import BACKENDS, Decision, MemoryRateLimitBackend, Rate, RateLimitBackend, RedisRateLimitBackend
 
 __all__ = [
     "BACKENDS",
@@ -19,4 +20,5 @@ __all__ = [
     "RateLimited",
     "RateLimiter",
     "RateLimits",
+    "RedisRateLimitBackend",
 ]

@@ -7,13 +7,15 @@ from typing import TYPE_CHECKING
 
 from .base import Decision, Rate, RateLimitBackend
 from .memory import MemoryRateLimitBackend
+from .redis import RedisRateLimitBackend
 
 if TYPE_CHECKING:
     from chargeassist.settings import Settings
 
-__all__ = ["BACKENDS", "Decision", "MemoryRateLimitBackend", "Rate", "RateLimitBackend"]
+__all__ = ["BACKENDS", "Decision", "MemoryRateLimitBackend", "Rate", "RateLimitBackend", "RedisRateLimitBackend"]
 
 BACKENDS: dict[str, Callable[[Settings], RateLimitBackend]] = {
     "memory": lambda _settings: MemoryRateLimitBackend(),
+    "redis": RedisRateLimitBackend.from_settings,
 }
 """``CHARGEASSIST_RATE_LIMIT_BACKEND`` name -> the backend it makes from the settings."""
