@@ -43,7 +43,8 @@ from chargeassist.api.operator import IssuedTokenController, OperatorPaymentMeth
 from chargeassist.api.payments import FailedPaymentController, StripeCardController, StripeWebhookController
 from chargeassist.api.sessions import SessionController
 from chargeassist.api.webhooks import WebhookController
-from chargeassist.csms import CentralSystem, InProcessCommandBus
+from chargeassist.bus import CommandBus, InProcessCommandBus, SessionEvents, build_command_bus
+from chargeassist.csms import CentralSystem, ConnectionRegistry, new_node_id
 from chargeassist.limits import RateLimited, RateLimiter
 from chargeassist.services import ServiceError, Services
 from chargeassist.services._webhooks import WebhookConfig
@@ -185,20 +186,29 @@ def create_app(
 
     ``freeze_heap`` moves everything alive once the app has started out of the garbage collector's sight (for a
     server process, which runs one app until it exits; not for tests, which start many)."""
+    node_id = new_node_id()
+    bus: CommandBus
     if services is None:
-        bus = InProcessCommandBus()
+        registry = ConnectionRegistry()
+        bus = build_command_bus(settings.bus, registry, node_id=node_id)
         delivery = webhooks or WebhookConfig(allow_private_urls=settings.webhook_allow_private_urls)
-        the_services = Services.create(settings, commands=bus, webhooks=delivery)
+        events = SessionEvents.from_settings(settings.bus)
+        the_services = Services.create(settings, commands=bus, events=events, webhooks=delivery)
     else:
+        # Services built by a caller (tests) bring their own bus; one that delivers to a registry is served here.
         the_services = services
-        commands = services.sessions.commands
-        bus = commands if isinstance(commands, InProcessCommandBus) else InProcessCommandBus()
-    central = CentralSystem(the_services, bus.registry, settings)
+        bus = services.sessions.commands
+        found = getattr(bus, "registry", None)
+        registry = found if isinstance(found, ConnectionRegistry) else ConnectionRegistry()
+        if found is None:
+            bus = InProcessCommandBus(registry)
+    central = CentralSystem(the_services, registry, settings, commands=bus, node_id=node_id)
     limiter = RateLimiter.from_settings(settings)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await the_services.start()
+        await bus.start()
         fleet: Fleet | None = None
         with contextlib.ExitStack() as stack:
             if settings.demo:
@@ -223,6 +233,7 @@ def create_app(
                 if fleet is not None:
                     await fleet.stop()
                 await central.stop()
+                await bus.stop()
                 await the_services.stop()
                 await limiter.backend.close()
 

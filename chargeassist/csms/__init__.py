@@ -1,8 +1,7 @@
-"""The OCPP 1.6J central system (CSMS): the WebSocket endpoint, one handler per connection, the registry
-of connected charge points and the in-process command bus the services send commands through."""
+"""The OCPP 1.6J central system (CSMS): the WebSocket endpoint, one handler per connection and the registry
+of the charge points connected to this process, which the command bus (``chargeassist.bus``) delivers to."""
 
-from ._bus import InProcessCommandBus
-from ._central import SUBPROTOCOL, CentralSystem
+from ._central import SUBPROTOCOL, CentralSystem, new_node_id
 from ._connection import AsgiWebSocket, ConnectionClosedError
 from ._handler import CentralChargePoint
 from ._registry import ConnectionRegistry
@@ -15,6 +14,6 @@ __all__ = [
     "CentralSystem",
     "ConnectionClosedError",
     "ConnectionRegistry",
-    "InProcessCommandBus",
     "QuietRefusalWebSocketProtocol",
+    "new_node_id",
 ]

@@ -20,7 +20,7 @@ import msgspec
 from litestar.handlers import ASGIRouteHandler, asgi
 from litestar.types import Receive, Scope, Send
 
-from chargeassist.services import Services
+from chargeassist.services import CommandBus, Services
 from chargeassist.settings import Settings
 
 from ._auth_throttle import AuthThrottle
@@ -28,7 +28,7 @@ from ._connection import AsgiReceive, AsgiScope, AsgiSend, AsgiWebSocket
 from ._handler import CentralChargePoint
 from ._registry import ConnectionRegistry
 
-__all__ = ["SUBPROTOCOL", "CentralSystem"]
+__all__ = ["SUBPROTOCOL", "CentralSystem", "new_node_id"]
 
 _log = logging.getLogger("chargeassist.csms")
 
@@ -37,14 +37,29 @@ _CHARGE_POINT_ID = re.compile(r"^[A-Za-z0-9._:-]{1,48}$")
 _REALM = b'Basic realm="chargeassist-ocpp", charset="UTF-8"'
 
 
+def new_node_id() -> str:
+    """A name for this process, unique across a deployment's processes and their restarts."""
+    return "node-" + secrets.token_hex(6)
+
+
 class CentralSystem:
     """Accepts charge point connections and keeps them in the registry the command bus sends through."""
 
-    def __init__(self, services: Services, registry: ConnectionRegistry, settings: Settings) -> None:
+    def __init__(
+        self,
+        services: Services,
+        registry: ConnectionRegistry,
+        settings: Settings,
+        *,
+        commands: CommandBus | None = None,
+        node_id: str | None = None,
+    ) -> None:
         self.services = services
         self.registry = registry
         self.settings = settings
-        self.node_id = "node-" + secrets.token_hex(6)
+        self.commands = commands
+        """The bus told which charge points this process holds, so commands from any process find them."""
+        self.node_id = node_id or new_node_id()
         """This process, as recorded with the charge points it holds."""
         self.auth_throttle = AuthThrottle(settings)
         """Failed password attempts, counted before any is hashed."""
@@ -159,6 +174,8 @@ class CentralSystem:
         if previous is not None:
             _log.info("%s: a new connection replaces the previous one", charge_point_id)
             await previous.close("replaced by a new connection of the same charge point")
+        if self.commands is not None:
+            await self.commands.held(charge_point_id)
         _log.info("%s: connected", charge_point_id)
         try:
             await connection.start()
@@ -167,6 +184,8 @@ class CentralSystem:
         finally:
             connection.connection_lost()
             if self.registry.remove(connection):
+                if self.commands is not None:
+                    await self.commands.released(charge_point_id)
                 try:
                     await charge_points.record_disconnected(charge_point_id, self.node_id, connection.connected_at)
                 except Exception:

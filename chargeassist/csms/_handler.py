@@ -20,14 +20,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from ocpp.charge_point import camel_to_snake_case, remove_nones, serialize_as_dict, snake_to_camel_case
 from ocpp.exceptions import OCPPError
 from ocpp.messages import Call, CallResult, validate_payload
-from ocpp.v16 import call
 from ocpp.v16.enums import Action
 
-from chargeassist.services import ChargePointCommand, CommandOutcome, ServiceError
+from chargeassist.services import ChargePointCommand, CommandOutcome
 
+from ._commands16 import ocpp16_call
 from ._connection import ConnectionClosedError
 from ._messages import (
     CALL,
@@ -358,19 +357,12 @@ class CentralChargePoint:
 
     async def send_command(self, command: ChargePointCommand, timeout_s: float) -> CommandOutcome:
         """Send a CALL and wait for its answer, the end of the connection, or ``timeout_s``."""
-        payload_type = getattr(call, command.action, None)
-        if not isinstance(payload_type, type):
-            raise ServiceError(400, "unknown_command", f"{command.action} is not an OCPP 1.6 command")
-        try:
-            built = payload_type(**camel_to_snake_case(command.payload))
-        except TypeError as exc:
-            raise ServiceError(400, "invalid_command", f"{command.action}: {exc}") from None
-        payload: dict[str, Any] = remove_nones(snake_to_camel_case(serialize_as_dict(built)))
+        action, payload = ocpp16_call(command)
         unique_id = str(uuid.uuid4())
         try:
-            await validate_payload(Call(unique_id, command.action, payload), "1.6")
+            await validate_payload(Call(unique_id, action, payload), "1.6")
             async with asyncio.timeout(timeout_s):
-                answer = await self._call(unique_id, command.action, payload)
+                answer = await self._call(unique_id, action, payload)
         except OCPPError as exc:
             return CommandOutcome(status="call_error", error_code=exc.code, error_description=exc.description)
         except TimeoutError:
@@ -382,7 +374,7 @@ class CentralChargePoint:
             return CommandOutcome(
                 status="call_error", error_code=code, error_description=_clean(answer.error_description, 255)
             )
-        result = CallResult(unique_id, answer.payload, command.action)
+        result = CallResult(unique_id, answer.payload, action)
         try:
             await validate_payload(result, "1.6")
         except OCPPError as exc:

@@ -11,10 +11,10 @@ from ._charge_points import (
     ocpi_status,
     verify_password,
 )
-from ._commands import ChargePointCommand, CommandBus, CommandOutcome, OfflineCommandBus
+from ._commands import ChargePointCommand, CommandBus, CommandBusUnavailable, CommandOutcome, OfflineCommandBus
 from ._container import Services
 from ._errors import ServiceError
-from ._events import InProcessSessionEvents, SessionEventBus, SessionUpdate, Subscription
+from ._events import SessionEventBus, SessionUpdate, Subscription
 from ._issued_tokens import CardDecision, IssuedTokenService, normalize_card_number, token_document
 from ._location_index import ConnectorFacet, IndexedLocation, LocationIndex, SearchFilters
 from ._location_views import LocationSummary, LocationView, PreAuthAmountView, build_location_view
@@ -50,6 +50,7 @@ __all__ = [
     "ChargePointView",
     "CheckedLocation",
     "CommandBus",
+    "CommandBusUnavailable",
     "CommandOutcome",
     "ConnectorFacet",
     "ConnectorView",
@@ -60,7 +61,6 @@ __all__ = [
     "EvseLink",
     "FailedPayment",
     "IdTagStatus",
-    "InProcessSessionEvents",
     "IndexedLocation",
     "InvalidContinuationToken",
     "IssuedTokenService",

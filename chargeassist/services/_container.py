@@ -8,6 +8,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
+from chargeassist.bus import SessionEvents
 from chargeassist.payments import PaymentProviders, build_payment_providers
 from chargeassist.settings import JwtKey, Settings
 from chargeassist.store import Database
@@ -16,7 +17,7 @@ from ._access_tokens import AccessTokenService
 from ._batch import BatchWriter
 from ._charge_points import ChargePointService
 from ._commands import CommandBus, OfflineCommandBus
-from ._events import InProcessSessionEvents, SessionEventBus
+from ._events import SessionEventBus
 from ._issued_tokens import IssuedTokenService
 from ._location_index import LocationIndex
 from ._locations import LocationService
@@ -114,7 +115,7 @@ class Services:
             tariffs=tariffs,
             charge_points=charge_points,
             commands=bus,
-            events=events or InProcessSessionEvents(),
+            events=events or SessionEvents.in_memory(),
             writer=writer,
         )
         return cls(

@@ -116,7 +116,7 @@ async def _priced_session(client: Client, site: Site, services: Services) -> str
         return await _status(client, site, session_id) == "STARTING"
 
     await _eventually(starting)
-    id_tag = site.charge_point.commands[-1].payload["idTag"]
+    id_tag = site.charge_point.commands[-1].id_tag
     began = await services.sessions.transaction_started(
         "CP-RECEIPT", connector_id=1, id_tag=id_tag, meter_start=1000, timestamp=utcnow(), reservation_id=None
     )

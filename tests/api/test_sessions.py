@@ -13,6 +13,7 @@ import pytest
 from litestar import Litestar
 from sqlalchemy import update
 
+from chargeassist.bus import StartCharging
 from chargeassist.services import ChargePointCommand, CommandOutcome, Services
 from chargeassist.store import ConnectorStatus, PaymentMethod, utcnow
 from tests.api._helpers import (
@@ -74,7 +75,7 @@ async def site(
     connectors = [ocpi_connector(tariff_ids=["api-energy"])]
     evses = [ocpi_evse(uid, connectors=connectors) for uid in ("EVSE-1", "EVSE-2", "EVSE-3")]
     await put_location(client, operator_key, ocpi_location("api-site", evses=evses))
-    other = (await services.partners.authenticate(other_partner_key)).partner_id  # type: ignore[union-attr]
+    other = (await services.partners.authenticate(other_partner_key)).partner_id
     closed = ocpi_location("api-closed", evses=[ocpi_evse("CLOSED-1")], restricted_to_partners=[other])
     await put_location(client, operator_key, closed)
     await services.charge_points.put("CP-API-1", "cp-password-0123456789", ["EVSE-1", "EVSE-2"])
@@ -137,8 +138,8 @@ async def test_start_sends_remote_start_for_the_evses_connector(client: Client, 
     await _start(client, site, evseUid="EVSE-2")
     await _eventually(lambda: site.charge_point.commands)
     (command,) = site.charge_point.commands
-    assert command.action == "RemoteStartTransaction"
-    assert command.payload["connectorId"] == 2
+    assert isinstance(command, StartCharging)
+    assert command.connector_id == 2
 
 
 async def test_accepted_start_waits_for_the_transaction(client: Client, site: Site) -> None:
@@ -323,7 +324,7 @@ async def _charging_then_stop_rejected(client: Client, site: Site, services: Ser
         return await _status(client, site, session_id) == "STARTING"
 
     await _eventually(starting)
-    id_tag = site.charge_point.commands[0].payload["idTag"]
+    id_tag = site.charge_point.commands[0].id_tag
     await services.sessions.transaction_started(
         "CP-API-1", connector_id=1, id_tag=id_tag, meter_start=1000, timestamp=utcnow(), reservation_id=None
     )

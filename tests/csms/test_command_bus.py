@@ -8,8 +8,8 @@ import json
 from types import SimpleNamespace
 from typing import Any
 
-from chargeassist.csms import CentralChargePoint, ConnectionRegistry, InProcessCommandBus
-from chargeassist.services import ChargePointCommand
+from chargeassist.bus import InProcessCommandBus, Reset
+from chargeassist.csms import CentralChargePoint, ConnectionRegistry
 from chargeassist.settings import Settings
 
 
@@ -39,7 +39,7 @@ def _connection(charge_point_id: str = "CP-1") -> tuple[CentralChargePoint, Fake
     return CentralChargePoint(charge_point_id, socket, central), socket  # type: ignore[arg-type]
 
 
-RESET = ChargePointCommand(action="Reset", payload={"type": "Soft"})
+RESET = Reset(kind="Soft")
 
 
 async def _answer(connection: CentralChargePoint, socket: FakeSocket, frame: list[Any]) -> None:
@@ -51,12 +51,12 @@ async def _answer(connection: CentralChargePoint, socket: FakeSocket, frame: lis
 
 
 async def test_command_to_a_charge_point_not_connected_here_is_offline() -> None:
-    outcome = await InProcessCommandBus().send("CP-1", RESET, timeout_s=1)
+    outcome = await InProcessCommandBus(ConnectionRegistry()).send("CP-1", RESET, timeout_s=1)
     assert outcome.status == "offline"
 
 
 async def test_connected_means_held_in_the_registry() -> None:
-    bus = InProcessCommandBus()
+    bus = InProcessCommandBus(ConnectionRegistry())
     connection, _ = _connection()
     bus.registry.add(connection)
     assert await bus.is_connected("CP-1")
@@ -64,7 +64,7 @@ async def test_connected_means_held_in_the_registry() -> None:
 
 
 async def test_command_is_sent_as_an_ocpp_call() -> None:
-    bus = InProcessCommandBus()
+    bus = InProcessCommandBus(ConnectionRegistry())
     connection, socket = _connection()
     bus.registry.add(connection)
     sending = asyncio.create_task(bus.send("CP-1", RESET, timeout_s=5))
@@ -75,7 +75,7 @@ async def test_command_is_sent_as_an_ocpp_call() -> None:
 
 
 async def test_answer_comes_back_as_the_outcome() -> None:
-    bus = InProcessCommandBus()
+    bus = InProcessCommandBus(ConnectionRegistry())
     connection, socket = _connection()
     bus.registry.add(connection)
     sending = asyncio.create_task(bus.send("CP-1", RESET, timeout_s=5))
@@ -85,7 +85,7 @@ async def test_answer_comes_back_as_the_outcome() -> None:
 
 
 async def test_callerror_comes_back_with_its_code() -> None:
-    bus = InProcessCommandBus()
+    bus = InProcessCommandBus(ConnectionRegistry())
     connection, socket = _connection()
     bus.registry.add(connection)
     sending = asyncio.create_task(bus.send("CP-1", RESET, timeout_s=5))
@@ -95,7 +95,7 @@ async def test_callerror_comes_back_with_its_code() -> None:
 
 
 async def test_no_answer_in_time_is_a_timeout() -> None:
-    bus = InProcessCommandBus()
+    bus = InProcessCommandBus(ConnectionRegistry())
     connection, _ = _connection()
     bus.registry.add(connection)
     outcome = await bus.send("CP-1", RESET, timeout_s=0.05)
@@ -103,7 +103,7 @@ async def test_no_answer_in_time_is_a_timeout() -> None:
 
 
 async def test_connection_lost_before_the_answer_ends_the_command_at_once() -> None:
-    bus = InProcessCommandBus()
+    bus = InProcessCommandBus(ConnectionRegistry())
     connection, socket = _connection()
     bus.registry.add(connection)
     sending = asyncio.create_task(bus.send("CP-1", RESET, timeout_s=30))
@@ -116,7 +116,7 @@ async def test_connection_lost_before_the_answer_ends_the_command_at_once() -> N
 
 
 async def test_answer_read_before_the_connection_was_lost_still_counts() -> None:
-    bus = InProcessCommandBus()
+    bus = InProcessCommandBus(ConnectionRegistry())
     connection, socket = _connection()
     bus.registry.add(connection)
     sending = asyncio.create_task(bus.send("CP-1", RESET, timeout_s=30))

@@ -9,7 +9,7 @@ from chargeassist.domain.sessions import SessionEvent
 from chargeassist.store import ChargeSession, Database, utcnow
 
 from .._charge_points import ChargePointService
-from .._commands import ChargePointCommand, CommandBus, CommandOutcome
+from .._commands import CommandBus, CommandBusUnavailable, CommandOutcome, StartCharging, StopCharging
 from ._records import NO_TRANSACTION, SessionRecords
 
 
@@ -38,10 +38,16 @@ class ChargerCommands:
             row = await session.scalar(select(ChargeSession).where(ChargeSession.id == session_id))
         if row is None or row.status != "REQUESTED":
             return
-        command = ChargePointCommand(
-            action="RemoteStartTransaction", payload={"idTag": row.id_tag, "connectorId": row.ocpp_connector_id}
-        )
-        outcome = await self.commands.send(row.charge_point_id, command, timeout_s=self._remote_start_timeout_s)
+        command = StartCharging(connector_id=row.ocpp_connector_id, id_tag=row.id_tag)
+        try:
+            outcome = await self.commands.send(row.charge_point_id, command, timeout_s=self._remote_start_timeout_s)
+        except CommandBusUnavailable:
+            await self._records.transition(
+                session_id,
+                SessionEvent.START_FAILED,
+                status_reason="the command bus to the charge point was unavailable",
+            )
+            return
         await self.on_remote_start(session_id, outcome)
 
     async def on_remote_start(self, session_id: str, outcome: CommandOutcome) -> None:
@@ -70,8 +76,13 @@ class ChargerCommands:
             row = await session.scalar(select(ChargeSession).where(ChargeSession.id == session_id))
         if row is None or row.transaction_id is None:
             return
-        command = ChargePointCommand(action="RemoteStopTransaction", payload={"transactionId": row.transaction_id})
-        outcome = await self.commands.send(row.charge_point_id, command, timeout_s=self._response_timeout_s)
+        command = StopCharging(transaction_id=row.transaction_id)
+        try:
+            outcome = await self.commands.send(row.charge_point_id, command, timeout_s=self._response_timeout_s)
+        except CommandBusUnavailable:
+            # Nothing reached the charge point: the session charges on, and the driver may stop again.
+            await self._records.transition(session_id, SessionEvent.STOP_REJECTED)
+            return
         if outcome.status == "answered" and (outcome.payload or {}).get("status") == "Accepted":
             return  # StopTransaction follows
         if outcome.status == "answered":

@@ -30,7 +30,7 @@ from chargeassist.store import (
 )
 
 from .._charge_points import ChargePointService
-from .._commands import CommandBus
+from .._commands import CommandBus, CommandBusUnavailable, bus_unavailable
 from .._errors import ServiceError
 from .._events import Subscription
 from .._locations import LocationService
@@ -307,7 +307,11 @@ class DriverSessions:
             raise ServiceError(
                 409, "session_already_active", f"this token already has an active session ({active}) on this EVSE"
             )
-        if not await self._commands.is_connected(evse_row.charge_point_id):
+        try:
+            connected = await self._commands.is_connected(evse_row.charge_point_id)
+        except CommandBusUnavailable as exc:
+            raise bus_unavailable(exc) from None
+        if not connected:
             raise ServiceError(503, "charge_point_offline", f"the charge point of EVSE {evse.uid!r} is offline")
         ocpp_status = await self._charge_points.connector_status(evse_row.charge_point_id, evse_row.ocpp_connector_id)
         startable = ocpp_status in ("Available", "Preparing") if ocpp_status is not None else evse.status == "AVAILABLE"
@@ -354,6 +358,13 @@ class DriverSessions:
         """Stop charging (RemoteStopTransaction), or cancel a session that has not started; idempotent."""
         row = await self._owned(token, session_id)
         row = await self._records.apply_deadline(row)
+        if row.status == "CHARGING" and row.charge_point_id is not None:
+            # Asked now, not in the background: while the bus is away the stop fails here with 503, and the
+            # session stays CHARGING rather than passing through STOPPING and back.
+            try:
+                await self._commands.is_connected(row.charge_point_id)
+            except CommandBusUnavailable as exc:
+                raise bus_unavailable(exc) from None
         row, transition = await self._records.transition(
             row.id, SessionEvent.STOP_REQUESTED, stop_requested_at=utcnow()
         )

@@ -57,6 +57,7 @@ class SessionService:
         )
         self._background = Background()
         records = SessionRecords(db, events=events, timeouts=self.timeouts)
+        self._events = events
         views = SessionViews(db, records=records)
         charger_commands = ChargerCommands(
             db,
@@ -144,6 +145,7 @@ class SessionService:
         await asyncio.gather(*tasks, return_exceptions=True)
         self._background.tasks.clear()
         self._sweeper.task = None
+        await self._events.close()
 
     async def wait_idle(self) -> None:
         """Wait until background work started so far is done (tests, orderly shutdown)."""
