@@ -1,6 +1,7 @@
 """Wrong OCPP passwords are throttled before they are hashed: per source address, per charge point id, and
 with a bounded number of checks in flight, so a guesser cannot keep the real charge point out or slow it
-down. Real upgrades over real sockets; the loopback addresses 127.0.0.1 and 127.0.0.2 stand for two hosts."""
+down. Real upgrades over real sockets; the loopback addresses 127.0.0.1 and 127.0.0.2 stand for two hosts.
+On Redis, the throttles of several processes share their counts."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ import json
 from collections.abc import AsyncIterator
 
 import pytest
+from redis.asyncio import Redis
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 from websockets.typing import Subprotocol
 
 from chargeassist.csms._auth_throttle import AuthThrottle
+from chargeassist.limits import MemoryRateLimitBackend
+from chargeassist.settings import BusSettings, Settings
 from tests.conftest import make_settings
 from tests.csms._live import PASSWORD, LiveServer, live_server, seed
 
@@ -138,12 +142,91 @@ async def test_unknown_charge_point_stays_404_past_the_limits(live: LiveServer) 
     assert await _upgrade(live, PASSWORD, charge_point_id="CP-NOBODY") == 404
 
 
-async def test_counts_of_addresses_not_seen_again_are_swept(sqlite_url: str) -> None:
-    throttle = AuthThrottle(make_settings(sqlite_url, ocpp_auth_failure_window_s=1))
-    for n in range(1_000):
+async def test_counts_of_addresses_not_seen_again_do_not_pile_up(sqlite_url: str) -> None:
+    backend = MemoryRateLimitBackend(max_keys=1_000)
+    throttle = AuthThrottle(make_settings(sqlite_url), backend)
+    for n in range(5_000):
         await throttle.failed("CP-E2E-1", f"10.0.{n // 256}.{n % 256}")
-    await asyncio.sleep(1.1)
-    for n in range(1_000):
-        await throttle.failed("CP-E2E-1", f"10.1.{n // 256}.{n % 256}")
-    assert throttle._memory is not None
-    assert len(throttle._memory._store) <= 1_001
+    assert len(backend) <= 1_000
+
+
+async def test_failures_counted_by_one_throttle_refuse_attempts_at_another_on_the_same_backend(sqlite_url: str) -> None:
+    settings = make_settings(sqlite_url, ocpp_auth_failures_per_address=3)
+    backend = MemoryRateLimitBackend()
+    first, second = AuthThrottle(settings, backend), AuthThrottle(settings, backend)
+    for _ in range(3):
+        await first.failed("CP-E2E-1", GUESSER)
+    assert await second.refused_for("CP-E2E-1", GUESSER) is not None
+
+
+async def test_a_refusal_waits_for_one_failure_to_refill_not_the_whole_window(sqlite_url: str) -> None:
+    settings = make_settings(sqlite_url, ocpp_auth_failures_per_address=5, ocpp_auth_failure_window_s=60)
+    throttle = AuthThrottle(settings)
+    for _ in range(5):
+        await throttle.failed("CP-E2E-1", GUESSER)
+    assert await throttle.refused_for("CP-E2E-1", GUESSER) == 12
+
+
+async def test_reaching_a_limit_is_reported_once_per_window_not_per_attempt(sqlite_url: str) -> None:
+    throttle = AuthThrottle(make_settings(sqlite_url, ocpp_auth_failures_per_address=3))
+    reached = [await throttle.failed("CP-E2E-1", GUESSER) for _ in range(6)]
+    assert reached == [False, False, True, False, False, False]
+
+
+@pytest.fixture
+def redis_settings(sqlite_url: str, redis_url: str, redis_prefix: str) -> Settings:
+    """Settings of a deployment on the machine's Redis (rate limits there), under a key prefix of the test's own."""
+    return make_settings(
+        sqlite_url,
+        bus=BusSettings(redis_url=redis_url, key_prefix=redis_prefix),
+        rate_limit_backend="redis",
+        ocpp_auth_failures_per_address=5,
+        ocpp_auth_failures_per_charge_point=8,
+    )
+
+
+async def test_throttles_of_two_processes_on_redis_share_the_address_limit(redis_settings: Settings) -> None:
+    # Each built from the settings, as each process builds its own: two clients, one Redis.
+    first, second = AuthThrottle(redis_settings), AuthThrottle(redis_settings)
+    try:
+        for _ in range(3):
+            await first.failed("CP-E2E-1", GUESSER)
+        assert await second.refused_for("CP-E2E-1", GUESSER) is None
+        for _ in range(2):
+            await second.failed("CP-E2E-1", GUESSER)
+        assert await first.refused_for("CP-E2E-1", GUESSER) is not None
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_throttles_of_two_processes_on_redis_share_the_charge_point_limit(redis_settings: Settings) -> None:
+    first, second = AuthThrottle(redis_settings), AuthThrottle(redis_settings)
+    try:
+        for n in range(4):
+            await first.failed("CP-E2E-1", f"10.0.0.{n}")
+            await second.failed("CP-E2E-1", f"10.0.1.{n}")
+        assert await first.refused_for("CP-E2E-1", CHARGER) is not None
+        assert await second.refused_for("CP-E2E-2", CHARGER) is None
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_the_throttle_counts_in_redis_under_the_deployments_prefix(
+    redis_settings: Settings, redis_url: str, redis_prefix: str
+) -> None:
+    throttle = AuthThrottle(redis_settings)
+    try:
+        await throttle.failed("CP-E2E-1", GUESSER)
+    finally:
+        await throttle.close()
+    client = Redis.from_url(redis_url)
+    try:
+        keys = sorted([key.decode() async for key in client.scan_iter(f"{redis_prefix}:*")])
+    finally:
+        await client.aclose()
+    assert keys == [
+        f"{redis_prefix}:ratelimit:ocpp-auth:address:{GUESSER}",
+        f"{redis_prefix}:ratelimit:ocpp-auth:id:CP-E2E-1",
+    ]
