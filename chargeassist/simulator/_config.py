@@ -20,6 +20,11 @@ class StationConfig:
     """Central system base URL such as ``ws://127.0.0.1:8000/ocpp``; the station connects to
     ``{url}/{charge_point_id}``."""
 
+    fallback_urls: tuple[str, ...] = ()
+    """Other central system base URLs of the same deployment (another process, another load balancer), tried in
+    turn after `url`: each failed connection attempt moves the station to the next one, wrapping round to `url`,
+    and it stays on the one that let it in. So when the process holding it dies, it reconnects to another."""
+
     password: str | None = None
     """HTTP Basic password sent on the WebSocket upgrade (OCPP security profile 1/2); `None` sends no
     ``Authorization`` header."""
@@ -134,6 +139,8 @@ class StationConfig:
     def __post_init__(self) -> None:
         if not self.url.startswith(("ws://", "wss://")):
             raise ValueError("url must be a ws:// or wss:// URL")
+        if not all(fallback.startswith(("ws://", "wss://")) for fallback in self.fallback_urls):
+            raise ValueError("fallback_urls must be ws:// or wss:// URLs")
         if not self.charge_point_id or "/" in self.charge_point_id:
             raise ValueError("charge_point_id must be a non-empty path segment")
         if self.connector_count < 1:
@@ -155,5 +162,10 @@ class StationConfig:
 
     @property
     def endpoint(self) -> str:
-        """Full WebSocket URL of this station."""
+        """Full WebSocket URL of this station at `url`."""
         return f"{self.url.rstrip('/')}/{self.charge_point_id}"
+
+    @property
+    def endpoints(self) -> tuple[str, ...]:
+        """Full WebSocket URLs of this station, in the order they are tried: `url`, then `fallback_urls`."""
+        return tuple(f"{base.rstrip('/')}/{self.charge_point_id}" for base in (self.url, *self.fallback_urls))

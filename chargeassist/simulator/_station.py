@@ -164,10 +164,17 @@ class SimulatedStation:
         self._ws: ClientConnection | None = None
         self._offline_until = 0.0
         self._stopping = False
+        self._endpoints = config.endpoints
+        self._endpoint_index = 0
 
     def __repr__(self) -> str:
         state = "booted" if self.booted else "connected" if self.connected else "offline"
         return f"<SimulatedStation {self.config.charge_point_id} {state}>"
+
+    @property
+    def current_endpoint(self) -> str:
+        """The WebSocket URL the station is connected to, or tries next (`StationConfig.endpoints`)."""
+        return self._endpoints[self._endpoint_index]
 
     # ---- lifecycle -------------------------------------------------------------------------------------
 
@@ -432,7 +439,7 @@ class SimulatedStation:
             try:
                 try:
                     ws = await connect(
-                        self.config.endpoint,
+                        self.current_endpoint,
                         subprotocols=[Subprotocol("ocpp1.6")],
                         additional_headers=self._auth_headers(),
                         # Real chargers rarely negotiate permessage-deflate, and its zlib state
@@ -448,7 +455,9 @@ class SimulatedStation:
                     failures += 1
                     self.connect_failures += 1
                     self.last_error = exc
-                    log.info("%s: connect failed: %s", self.config.charge_point_id, exc)
+                    log.info("%s: connect to %s failed: %s", self.config.charge_point_id, self.current_endpoint, exc)
+                    # The next attempt goes to the next central system URL, if there are several.
+                    self._endpoint_index = (self._endpoint_index + 1) % len(self._endpoints)
                     self._notify()
                     permit.release()
                     await asyncio.sleep(self._backoff(failures))
