@@ -7,6 +7,7 @@ import asyncio
 import logging
 import multiprocessing
 import socket
+import time
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -101,6 +102,24 @@ async def test_processes_hitting_one_bucket_at_once_let_exactly_its_burst_throug
                 contender.kill()
     assert sum(counts) == burst
     assert len([count for count in counts if count > 0]) > 1  # the bucket was shared, not won by one process
+
+
+async def test_a_process_whose_clock_is_an_hour_ahead_shares_the_bucket(
+    redis_url: str, redis_prefix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two backends as two processes; the second on a machine whose clock is wrong. The bucket is timed by Redis.
+    prefix = f"{redis_prefix}:ratelimit:"
+    first = RedisRateLimitBackend(Redis.from_url(redis_url), prefix=prefix)
+    second = RedisRateLimitBackend(Redis.from_url(redis_url), prefix=prefix)
+    try:
+        for _ in range(3):
+            await first.hit("k", SLOW)
+        real_time = time.time
+        monkeypatch.setattr(time, "time", lambda: real_time() + 3600)
+        assert not (await second.hit("k", SLOW)).allowed
+    finally:
+        await first.close()
+        await second.close()
 
 
 # Redis outages: a server of the test's own, stopped and started again.
