@@ -9,6 +9,7 @@ loop reconnects (redis-py subscribes the channels again on its new connection).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncGenerator, Iterable
 from typing import Any
@@ -39,6 +40,12 @@ class ResilientRedisPubSubBackend(RedisChannelsPubSubBackend):
         if self._publish_failing:
             _log.warning("session events: Redis answers again; events are published once more")
             self._publish_failing = False
+
+    async def on_shutdown(self) -> None:
+        """Close the subscription and the client (this backend owns its client)."""
+        with contextlib.suppress(*REDIS_ERRORS):
+            await super().on_shutdown()
+        await self._redis.aclose()
 
     async def stream_events(self) -> AsyncGenerator[tuple[str, Any], None]:
         """The events of the subscribed channels, across reconnections."""
