@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from chargeassist.demo import HOTEL_LOCATION_ID, demo_locations, demo_tariffs
+from chargeassist.store import advisory_lock
 
 from ._container import Services
 
@@ -34,9 +35,22 @@ DEMO_CHARGE_POINTS: dict[str, tuple[str, ...]] = {
 
 _log = logging.getLogger("chargeassist.demo")
 
+SEED_LOCK = "chargeassist.demo-seed"
+"""Every process of a demo deployment seeds at start-up; they take turns under this lock (see below)."""
+
 
 async def seed_demo(services: Services) -> None:
-    """Idempotently load the demo data set; the hotel location is restricted to the demo partner and hotel."""
+    """Idempotently load the demo data set; the hotel location is restricted to the demo partner and hotel.
+
+    Safe to run from several processes at once: on PostgreSQL they take turns under an advisory lock, and each
+    after the first finds the data there and writes the same again. Side by side, each tariff's create-or-replace
+    raced another's insert, and the loser died of a unique violation on ``tariffs`` (measured: 2 of 3 runs of six
+    processes seeding a fresh store at once), taking its worker's start-up with it."""
+    async with advisory_lock(services.db, SEED_LOCK):
+        await _seed(services)
+
+
+async def _seed(services: Services) -> None:
     partner = await services.partners.ensure("Demo App Company", DEMO_PARTNER_KEY, is_operator=False)
     hotel = await services.partners.ensure("Demo Hotel Group", HOTEL_PARTNER_KEY, is_operator=False)
     await services.partners.ensure("Demo Operator", DEMO_OPERATOR_KEY, is_operator=True)
