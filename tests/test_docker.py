@@ -509,6 +509,24 @@ def test_the_named_volumes_are_declared() -> None:
     assert used - declared == set()
 
 
+def soft_file_limit(service: Mapping[str, Any]) -> int:
+    """The soft limit of open files compose.yaml gives a service."""
+    nofile = service["ulimits"]["nofile"]
+    return int(nofile["soft"] if isinstance(nofile, dict) else nofile)
+
+
+def test_an_api_process_may_open_as_many_connections_as_its_cap() -> None:
+    api = services()["api"]
+    cap = Settings.from_env(environment(api)).http_max_connections
+    # Beyond the connections: the store's pool, Redis, log and library files.
+    assert soft_file_limit(api) > cap + 100
+
+
+def test_the_load_balancer_may_open_two_descriptors_per_connection_it_takes() -> None:
+    maxconn = next(int(words[1]) for words in haproxy_lines() if words[0] == "maxconn")
+    assert soft_file_limit(services()["lb"]) >= 2 * maxconn
+
+
 def test_the_image_is_built_from_the_repository_root_with_this_dockerfile() -> None:
     build = services()["api"]["build"]
     context = (DOCKER / build["context"]).resolve()
