@@ -202,8 +202,8 @@ def create_app(
         registry = found if isinstance(found, ConnectionRegistry) else ConnectionRegistry()
         if found is None:
             bus = InProcessCommandBus(registry)
-    central = CentralSystem(the_services, registry, settings, commands=bus, node_id=node_id)
     limiter = RateLimiter.from_settings(settings)
+    central = CentralSystem(the_services, registry, settings, commands=bus, node_id=node_id, failures=limiter.backend)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:

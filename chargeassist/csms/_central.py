@@ -20,6 +20,7 @@ import msgspec
 from litestar.handlers import ASGIRouteHandler, asgi
 from litestar.types import Receive, Scope, Send
 
+from chargeassist.limits import RateLimitBackend
 from chargeassist.services import CommandBus, Services
 from chargeassist.settings import Settings
 
@@ -53,6 +54,7 @@ class CentralSystem:
         *,
         commands: CommandBus | None = None,
         node_id: str | None = None,
+        failures: RateLimitBackend | None = None,
     ) -> None:
         self.services = services
         self.registry = registry
@@ -61,8 +63,9 @@ class CentralSystem:
         """The bus told which charge points this process holds, so commands from any process find them."""
         self.node_id = node_id or new_node_id()
         """This process, as recorded with the charge points it holds."""
-        self.auth_throttle = AuthThrottle(settings)
-        """Failed password attempts, counted before any is hashed."""
+        self.auth_throttle = AuthThrottle(settings, failures)
+        """Failed password attempts, counted before any is hashed (on ``failures``, the API's rate-limit backend
+        when given, so one pool serves both; else one of its own, closed by :meth:`stop`)."""
 
     def route_handler(self) -> ASGIRouteHandler:
         """The Litestar route of the endpoint: ``/ocpp/{chargePointId}``.
@@ -84,6 +87,7 @@ class CentralSystem:
         """Close every connection (charge points reconnect to another process, or to this one restarted)."""
         for connection in self.registry:
             await connection.close("the central system is shutting down")
+        await self.auth_throttle.close()
 
     async def __call__(self, scope: AsgiScope, receive: AsgiReceive, send: AsgiSend) -> None:
         if scope["type"] != "websocket":

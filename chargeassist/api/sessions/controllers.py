@@ -70,7 +70,7 @@ class SessionController(Controller):
         "while the token owes a failed payment); `location_not_found` (also for a closed-loop location of other "
         "partners), `evse_not_found`, `connector_not_found` (404); `evse_not_remote_startable`, "
         "`session_already_active`, `evse_not_available`, `idempotency_key_reused` (409); "
-        "`charge_point_offline`, `payment_provider_unavailable` (503). "
+        "`charge_point_offline`, `payment_provider_unavailable`, `command_bus_unavailable` (503). "
         "With an `Idempotency-Key` the same key returns the same session.",
         status_code=HTTP_201_CREATED,
         responses=problem_responses(402, 403, 404, 409, 422, 503),
@@ -164,8 +164,10 @@ class SessionController(Controller):
         "/{charge_session_id:str}/stop",
         operation_id="stopSession",
         summary="Stop charging (or cancel a session that has not started); answers with the new status",
+        description="`command_bus_unavailable` (503): the stop could not be sent to the charge point now (the "
+        "service's command bus is down); nothing changed, and the session keeps charging until a retry succeeds.",
         status_code=HTTP_200_OK,
-        responses=problem_responses(403, 404),
+        responses=problem_responses(403, 404, 503),
     )
     async def stop(
         self, services: ServicesDep, principal: PrincipalDep, app_token: AppTokenPath, charge_session_id: SessionIdPath

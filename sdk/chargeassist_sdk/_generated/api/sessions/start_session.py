@@ -127,8 +127,8 @@ def sync_detailed(
     failed payment); `location_not_found` (also for a closed-loop location of other partners),
     `evse_not_found`, `connector_not_found` (404); `evse_not_remote_startable`,
     `session_already_active`, `evse_not_available`, `idempotency_key_reused` (409);
-    `charge_point_offline`, `payment_provider_unavailable` (503). With an `Idempotency-Key` the same key
-    returns the same session.
+    `charge_point_offline`, `payment_provider_unavailable`, `command_bus_unavailable` (503). With an
+    `Idempotency-Key` the same key returns the same session.
 
     Args:
         app_token (str): The app token: any opaque string, without control characters and not only
@@ -173,8 +173,8 @@ def sync(
     failed payment); `location_not_found` (also for a closed-loop location of other partners),
     `evse_not_found`, `connector_not_found` (404); `evse_not_remote_startable`,
     `session_already_active`, `evse_not_available`, `idempotency_key_reused` (409);
-    `charge_point_offline`, `payment_provider_unavailable` (503). With an `Idempotency-Key` the same key
-    returns the same session.
+    `charge_point_offline`, `payment_provider_unavailable`, `command_bus_unavailable` (503). With an
+    `Idempotency-Key` the same key returns the same session.
 
     Args:
         app_token (str): The app token: any opaque string, without control characters and not only
@@ -214,8 +214,8 @@ async def asyncio_detailed(
     failed payment); `location_not_found` (also for a closed-loop location of other partners),
     `evse_not_found`, `connector_not_found` (404); `evse_not_remote_startable`,
     `session_already_active`, `evse_not_available`, `idempotency_key_reused` (409);
-    `charge_point_offline`, `payment_provider_unavailable` (503). With an `Idempotency-Key` the same key
-    returns the same session.
+    `charge_point_offline`, `payment_provider_unavailable`, `command_bus_unavailable` (503). With an
+    `Idempotency-Key` the same key returns the same session.
 
     Args:
         app_token (str): The app token: any opaque string, without control characters and not only
@@ -258,8 +258,8 @@ async def asyncio(
     failed payment); `location_not_found` (also for a closed-loop location of other partners),
     `evse_not_found`, `connector_not_found` (404); `evse_not_remote_startable`,
     `session_already_active`, `evse_not_available`, `idempotency_key_reused` (409);
-    `charge_point_offline`, `payment_provider_unavailable` (503). With an `Idempotency-Key` the same key
-    returns the same session.
+    `charge_point_offline`, `payment_provider_unavailable`, `command_bus_unavailable` (503). With an
+    `Idempotency-Key` the same key returns the same session.
 
     Args:
         app_token (str): The app token: any opaque string, without control characters and not only

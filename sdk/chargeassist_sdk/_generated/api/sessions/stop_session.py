@@ -65,6 +65,11 @@ def _parse_response(
 
         return response_500
 
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -89,6 +94,9 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[Problem | SessionResponse]:
     """Stop charging (or cancel a session that has not started); answers with the new status
+
+     `command_bus_unavailable` (503): the stop could not be sent to the charge point now (the service's
+    command bus is down); nothing changed, and the session keeps charging until a retry succeeds.
 
     Args:
         app_token (str): The app token: any opaque string, without control characters and not only
@@ -123,6 +131,9 @@ def sync(
 ) -> Problem | SessionResponse | None:
     """Stop charging (or cancel a session that has not started); answers with the new status
 
+     `command_bus_unavailable` (503): the stop could not be sent to the charge point now (the service's
+    command bus is down); nothing changed, and the session keeps charging until a retry succeeds.
+
     Args:
         app_token (str): The app token: any opaque string, without control characters and not only
             white space
@@ -150,6 +161,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[Problem | SessionResponse]:
     """Stop charging (or cancel a session that has not started); answers with the new status
+
+     `command_bus_unavailable` (503): the stop could not be sent to the charge point now (the service's
+    command bus is down); nothing changed, and the session keeps charging until a retry succeeds.
 
     Args:
         app_token (str): The app token: any opaque string, without control characters and not only
@@ -181,6 +195,9 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> Problem | SessionResponse | None:
     """Stop charging (or cancel a session that has not started); answers with the new status
+
+     `command_bus_unavailable` (503): the stop could not be sent to the charge point now (the service's
+    command bus is down); nothing changed, and the session keeps charging until a retry succeeds.
 
     Args:
         app_token (str): The app token: any opaque string, without control characters and not only
