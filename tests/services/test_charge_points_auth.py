@@ -15,9 +15,9 @@ PASSWORD = "a-password-of-16-chars"
 
 
 @pytest.fixture
-async def services(sqlite_url: str) -> AsyncIterator[Services]:
-    """One location with three EVSEs, two of them the connectors of CP-1."""
-    started = Services.create(make_settings(sqlite_url))
+async def services(database_url: str) -> AsyncIterator[Services]:
+    """On both stores: one location with three EVSEs, two of them the connectors of CP-1."""
+    started = Services.create(make_settings(database_url))
     await started.start()
     try:
         location = ocpi_location("auth-1", evses=[ocpi_evse("E-1"), ocpi_evse("E-2"), ocpi_evse("E-3")])
