@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 import click
 import httpx
 import pytest
-import yaml  # type: ignore[import-untyped]  # no stubs in the dev extra; PyYAML comes with Litestar
+import yaml
 
 from chargeassist.app import create_app
 from chargeassist.cli import main
