@@ -120,16 +120,6 @@ def test_models_match_the_migrations(database_url: str) -> None:
     assert _inspect(database_url, _differences) == []
 
 
-def test_downgrade_to_base_and_back_on_a_fresh_store(tmp_path: Path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
-    upgrade(url)
-    command.downgrade(alembic_config(url), "base")
-    assert set(_inspect(url, lambda c: inspect(c).get_table_names())) == {"alembic_version"}
-    upgrade(url)
-    assert _inspect(url, _differences) == []
-    assert _inspect(url, _schema)["counters"] == [("locations", 0)]
-
-
 @pytest.fixture(params=["sqlite", "postgres"])
 def empty_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A store with no schema at all, on each store."""
@@ -138,6 +128,16 @@ def empty_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[
         return
     with fresh_postgres_database("chargeassist_migrate") as url:
         yield url
+
+
+def test_downgrade_to_base_and_back_on_a_fresh_store(empty_store_url: str) -> None:
+    url = empty_store_url
+    upgrade(url)
+    command.downgrade(alembic_config(url), "base")
+    assert set(_inspect(url, lambda c: inspect(c).get_table_names())) == {"alembic_version"}
+    upgrade(url)
+    assert _inspect(url, _differences) == []
+    assert _inspect(url, _schema)["counters"] == [("locations", 0)]
 
 
 def test_upgrade_ends_all_but_the_newest_of_several_active_sessions_on_one_evse(empty_store_url: str) -> None:
