@@ -14,7 +14,9 @@ from typing import Any
 
 import httpx
 
+from chargeassist.services import PartnerService
 from chargeassist.simulator import SimulatedStation
+from chargeassist.store import Database, upgrade
 from tests.csms._live import PASSWORD
 from tests.faults._served import JsonDict, Served, seed
 from tests.simulator.conftest import fast_config
@@ -80,6 +82,19 @@ class Pair:
         return f"--- A ---\n{self.a.log()}\n--- B ---\n{self.b.log()}"
 
 
+async def _keys(database_url: str) -> tuple[str, str]:
+    """Migrate the store; an operator key and a partner key."""
+    await asyncio.to_thread(upgrade, database_url)
+    database = Database(database_url)
+    try:
+        partners = PartnerService(database)
+        operator = await partners.create("Scale Operator", is_operator=True)
+        partner = await partners.create("Scale Partner")
+        return operator.api_key, partner.api_key
+    finally:
+        await database.dispose()
+
+
 @contextlib.asynccontextmanager
 async def two_processes(
     database_url: str,
@@ -91,8 +106,8 @@ async def two_processes(
 ) -> AsyncIterator[Pair]:
     """A and B on a fresh store, seeded through A (operator, partner, tariff, site, charge point CP-E2E-1).
 
-    The keys are made first (that migrates the store), then A starts, then B once A answers: the processes do
-    not race to migrate."""
+    The store is migrated and the keys made here first (as ``chargeassist partners create`` makes them, without
+    two more interpreters starting), then A starts, then B once A answers: the processes do not race to migrate."""
 
     def node(name: str) -> Node:
         return Node(
@@ -106,8 +121,7 @@ async def two_processes(
 
     pair = Pair(a=node("A"), b=node("B"))
     try:
-        operator_key = await asyncio.to_thread(pair.a.create_key, "Scale Operator", operator=True)
-        partner_key = await asyncio.to_thread(pair.a.create_key, "Scale Partner")
+        operator_key, partner_key = await _keys(database_url)
         for each in (pair.a, pair.b):
             each.operator_key, each.partner_key = operator_key, partner_key
         await pair.a.start()
