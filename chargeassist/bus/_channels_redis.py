@@ -50,12 +50,21 @@ class ResilientRedisPubSubBackend(RedisChannelsPubSubBackend):
     async def stream_events(self) -> AsyncGenerator[tuple[str, Any], None]:
         """The events of the subscribed channels, across reconnections."""
         backoff_s = 0.1
+        failing = False
         while True:
             try:
                 async for event in super().stream_events():
                     backoff_s = 0.1
+                    if failing:
+                        _log.warning("session events: Redis answers again; events are received once more")
+                        failing = False
                     yield event
             except REDIS_ERRORS as exc:
-                _log.warning("session events: lost Redis (%s); reconnecting in %.1f s", exc, backoff_s)
+                # One warning per outage: a retry every 2 s would otherwise log 30 lines a minute per process.
+                if not failing:
+                    _log.warning("session events: lost Redis (%s); receiving again once it answers", exc)
+                    failing = True
+                else:
+                    _log.debug("session events: Redis still unavailable (%s); next try in %.1f s", exc, backoff_s)
                 await asyncio.sleep(backoff_s)
                 backoff_s = min(backoff_s * 2, 2.0)
