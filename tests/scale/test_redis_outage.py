@@ -5,6 +5,7 @@ nothing the charge point sent meanwhile is lost, and afterwards everything works
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator, Awaitable
 from datetime import datetime
@@ -19,6 +20,7 @@ from sqlalchemy.pool import NullPool
 from chargeassist.simulator import SimulatedStation
 from chargeassist.store import ChargeSession, MeterValueRow
 from tests.conftest import PrivateRedis
+from tests.csms._live import EVSES, LOCATION_ID
 from tests.faults._served import driver_with_card, start_session, wait_status
 from tests.scale._pair import Following, Node, Pair, command, eventually, two_processes
 
@@ -90,35 +92,52 @@ async def test_a_redis_outage_fails_fast_loses_nothing_and_heals(
     transaction_id = await station.wait_transaction(1)
     await eventually(lambda: _b_reaches_a(pair), timeout_s=15, what="B reaching A before the outage")
 
-    await asyncio.to_thread(private_redis.stop)
-    outage_began = time.monotonic()
-    taken_before = len(_readings_taken(station))
+    # Followers of the session on B: one open across the outage, one opened during it, one after it.
+    async with contextlib.AsyncExitStack() as followers:
+        across = await followers.enter_async_context(Following(pair.b, "driver-1", session_id))
+        await asyncio.to_thread(private_redis.stop)
+        outage_began = time.monotonic()
+        taken_before = len(_readings_taken(station))
 
-    body = {"key": ["HeartbeatInterval"]}
-    response, took_s = await _timed(command(pair.b, CP, "get-configuration", body))
-    assert (response.status_code, response.json()["code"]) == (503, "command_bus_unavailable"), response.text
-    assert took_s < FAST_S, f"a command through B took {took_s:.1f}s during the outage"
+        response, took_s = await _timed(command(pair.b, CP, "get-configuration", {"key": ["HeartbeatInterval"]}))
+        assert (response.status_code, response.json()["code"]) == (503, "command_bus_unavailable"), response.text
+        assert took_s < FAST_S, f"a command through B took {took_s:.1f}s during the outage"
 
-    response, took_s = await _timed(pair.b.call("POST", f"/v1/tokens/driver-1/sessions/{session_id}/stop"))
-    assert (response.status_code, response.json()["code"]) == (503, "command_bus_unavailable"), response.text
-    assert took_s < FAST_S, f"a stop through B took {took_s:.1f}s during the outage"
+        response, took_s = await _timed(pair.b.call("POST", f"/v1/tokens/driver-1/sessions/{session_id}/stop"))
+        assert (response.status_code, response.json()["code"]) == (503, "command_bus_unavailable"), response.text
+        assert took_s < FAST_S, f"a stop through B took {took_s:.1f}s during the outage"
 
-    # A holds the charge point: its own commands do not need Redis.
-    response = await command(pair.a, CP, "get-configuration", body)
-    assert response.status_code == 200, response.text
+        body = {"locationId": LOCATION_ID, "evseUid": EVSES[1], "paymentMethodId": method_id}
+        response, took_s = await _timed(pair.b.call("POST", "/v1/tokens/driver-1/sessions", json=body))
+        assert (response.status_code, response.json()["code"]) == (503, "command_bus_unavailable"), response.text
+        assert took_s < FAST_S, f"a start through B took {took_s:.1f}s during the outage"
+        assert await pair.b.count(ChargeSession) == 1  # the refused start left no session behind
 
-    await asyncio.sleep(max(0.0, OUTAGE_S - (time.monotonic() - outage_began)))
-    assert len(_readings_taken(station)) > taken_before, "no readings were taken during the outage"
-    await wait_status(pair.b, session_id, "CHARGING")  # the refused stop did not stop it
-    assert station.count_received("RemoteStopTransaction") == 0
-    await asyncio.to_thread(private_redis.start)
+        during = await followers.enter_async_context(Following(pair.b, "driver-1", session_id))
 
-    await eventually(lambda: _b_reaches_a(pair), timeout_s=15, what="B reaching A after the outage")
-    async with Following(pair.b, "driver-1", session_id) as events:
+        # A holds the charge point: its own commands do not need Redis.
+        response = await command(pair.a, CP, "get-configuration", {"key": ["HeartbeatInterval"]})
+        assert response.status_code == 200, response.text
+
+        # The charge point reconnects during the outage: A cannot record that it holds it until Redis is back.
+        connections = station.connect_count
+        await station.drop_connection()
+        await station.wait_until(lambda: station.connect_count > connections and station.booted, timeout_s=15)
+        assert station.current_endpoint.startswith(pair.a.ocpp_url)
+
+        await asyncio.sleep(max(0.0, OUTAGE_S - (time.monotonic() - outage_began)))
+        assert len(_readings_taken(station)) > taken_before, "no readings were taken during the outage"
+        await wait_status(pair.b, session_id, "CHARGING")  # the refused stop did not stop it
+        assert station.count_received("RemoteStopTransaction") == 0
+        await asyncio.to_thread(private_redis.start)
+
+        await eventually(lambda: _b_reaches_a(pair), timeout_s=15, what="B reaching A after the outage")
+        after = await followers.enter_async_context(Following(pair.b, "driver-1", session_id))
         response = await pair.b.call("POST", f"/v1/tokens/driver-1/sessions/{session_id}/stop")
         assert response.status_code == 200, response.text
-        statuses = await events.ended()
-    assert (statuses[0], statuses[-1]) == ("CHARGING", "CDR_AVAILABLE"), statuses
+        for name, events in (("across", across), ("during", during), ("after", after)):
+            statuses = await events.ended()
+            assert (statuses[0], statuses[-1]) == ("CHARGING", "CDR_AVAILABLE"), (name, statuses)
 
     await station.wait_until(lambda: station.outbox_size == 0, timeout_s=15)
     (start,) = [e for e in station.sent_of("StartTransaction") if e.result is not None]
