@@ -59,8 +59,11 @@ class Pair:
     b: Node
     stations: list[SimulatedStation] = field(default_factory=list)
 
-    def station(self, charge_point_id: str = "CP-E2E-1", **overrides: Any) -> SimulatedStation:
-        """A simulated charge point that connects to A first and to B when A refuses (stopped at teardown)."""
+    def station(
+        self, charge_point_id: str = "CP-E2E-1", *, fallback: bool = True, **overrides: Any
+    ) -> SimulatedStation:
+        """A simulated charge point that connects to A first and to B when A refuses, unless told to know A only
+        (stopped at teardown)."""
         values: dict[str, Any] = {
             "password": PASSWORD,
             "max_power_kw": 50.0,
@@ -72,7 +75,8 @@ class Pair:
             "response_timeout_s": 10.0,
         }
         values.update(overrides)
-        config = fast_config(self.a.ocpp_url, charge_point_id, fallback_urls=(self.b.ocpp_url,), **values)
+        fallbacks = (self.b.ocpp_url,) if fallback else ()
+        config = fast_config(self.a.ocpp_url, charge_point_id, fallback_urls=fallbacks, **values)
         station = SimulatedStation(config)
         self.stations.append(station)
         return station

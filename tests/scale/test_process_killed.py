@@ -5,6 +5,7 @@ Stripe is a real localstripe; both processes hold its keys, so whichever handles
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from decimal import Decimal
@@ -20,15 +21,18 @@ from chargeassist.demo._localstripe import TEST_SECRET_KEY, LocalStripe
 from chargeassist.simulator import SimulatedStation
 from chargeassist.store import ChargeSession, MeterValueRow, OcppTransaction, PaymentStep
 from tests.conftest import require_module
-from tests.faults._served import JsonDict, expected_cost, start_session, wait_status
+from tests.faults._served import JsonDict, expected_cost, register_charge_point, start_session, wait_status
 from tests.payments.conftest import PAYS, StripeRecords
-from tests.scale._pair import Node, Pair, eventually, two_processes
+from tests.scale._pair import Node, Pair, command, eventually, two_processes
 
 pytestmark = pytest.mark.scale
 
 CENTS = Decimal("0.01")
 HOLD = Decimal(50)
 TOKEN = "driver-1"
+ORPHAN = "CP-ORPHAN"
+FAST_S = 5.0
+"""A bound on a hang, not a benchmark (the command timeout is 5 s here, 30 s in production)."""
 
 
 @pytest.fixture(scope="module")
@@ -119,6 +123,11 @@ async def test_a_process_killed_mid_session_loses_and_doubles_nothing(
     station = pair.station(reconnect_initial_s=1.0, reconnect_max_s=2.0)
     await station.start()
     await station.wait_booted(timeout_s=15)
+    # A second charge point that knows only A: it stays offline once A is dead.
+    await register_charge_point(pair.a, ORPHAN, [])
+    orphan = pair.station(ORPHAN, fallback=False)
+    await orphan.start()
+    await orphan.wait_booted(timeout_s=15)
     method_id, customer = await _stripe_card(pair.b, records)
     response = await start_session(pair.b, method_id)
     assert response.status_code == 201, response.text
@@ -129,6 +138,13 @@ async def test_a_process_killed_mid_session_loses_and_doubles_nothing(
     assert station.current_endpoint.startswith(pair.a.ocpp_url)
 
     await pair.a.kill()
+
+    # B finds the orphan's holder gone at once (nobody listens on A's channel), not at the command's timeout.
+    began = time.monotonic()
+    response = await command(pair.b, ORPHAN, "get-configuration", {"key": ["HeartbeatInterval"]})
+    took_s = time.monotonic() - began
+    assert (response.status_code, response.json()["code"]) == (503, "charge_point_offline"), response.text
+    assert took_s < FAST_S, f"a command for a charge point of the dead process took {took_s:.1f}s"
 
     await station.wait_until(lambda: station.current_endpoint.startswith(pair.b.ocpp_url), timeout_s=15)
     await station.wait_booted(timeout_s=20)
