@@ -19,6 +19,7 @@ from ._charge_points import ChargePointService
 from ._commands import CommandBus, OfflineCommandBus
 from ._events import SessionEventBus
 from ._issued_tokens import IssuedTokenService
+from ._leases import ClaimedWork
 from ._location_index import LocationIndex
 from ._locations import LocationService
 from ._offline_evses import SWEEP_INTERVAL_S, OfflineEvses
@@ -34,7 +35,9 @@ from ._wallet import WalletService
 from ._webhooks import WebhookConfig, WebhookService
 from .sessions import SessionService
 
-__all__ = ["Services"]
+__all__ = ["RECONCILE_LEASE", "Services"]
+
+RECONCILE_LEASE = "payments.reconcile"
 
 _log = logging.getLogger("chargeassist.services")
 
@@ -152,7 +155,8 @@ class Services:
         if self.settings.search_refresh_interval_s > 0:
             self._refresher = asyncio.create_task(self._follow_changes(), name="search-index-refresh")
             if self.offline_evses is not None:
-                # Beside the refresher: where the index follows the store, EVSEs follow their charge points.
+                # Beside the refresher: where the index follows the store, EVSEs follow their charge points. Unlike
+                # the refresher (each process has its own index), the sweep runs in one process (its lease).
                 self._offline_sweeper = asyncio.create_task(
                     self.offline_evses.run(SWEEP_INTERVAL_S), name="offline-evse-sweep"
                 )
@@ -164,13 +168,13 @@ class Services:
         await self.webhooks.start()
 
     async def _reconcile_payments(self) -> None:
-        # Once at start-up at once (a process that died mid-step left it PENDING), then every sweep interval.
-        while True:
-            try:
-                await self.payments.reconcile()
-            except Exception:
-                _log.exception("payment reconciliation failed")
-            await asyncio.sleep(self.settings.session_sweep_interval_s)
+        # At once at start-up (a process that died mid-step left it PENDING), then every sweep interval, in the one
+        # process holding the lease: a lease rather than row claims alone, since a step's run is a provider call
+        # that no row lock should be held across, and reconciliation is rare work (steps whose answer was lost)
+        # that one process keeps up with. The steps it runs claim their rows too (PaymentSteps.reconcile), so a
+        # stalled holder past its lease and the next one never call the provider for one step side by side.
+        claim = ClaimedWork(self.db, RECONCILE_LEASE, interval_s=self.settings.session_sweep_interval_s)
+        await claim.run(self.payments.reconcile, at_once=True)
 
     async def _follow_changes(self) -> None:
         while True:

@@ -5,14 +5,17 @@ silent for longer than the liveness window, that status is a guess a driver woul
 shown AVAILABLE, or give up on one shown CHARGING), so the EVSE says ``UNKNOWN`` (OCPI: "also used when offline").
 When the charge point is live again its EVSEs take the status it last reported, until it reports a new one.
 
-Every process may sweep; a sweep changes an EVSE only from the status it saw, so a charge point's report that
-lands in between wins, and two sweeps write the same thing. Search indexes of other processes catch up through
-``change_seq`` like after any location write.
+One process at a time sweeps: the holder of the store lease ``locations.offline-sweep`` (see
+:class:`~chargeassist.services._leases.ClaimedWork`; a process that dies hands it on within three intervals). A lease
+rather than row claims: the sweep is one read of every EVSE whose status disagrees with its charge point, and N
+processes would each make it and write the same changes. A sweep still changes an EVSE only from the status it saw,
+so a charge point's report that lands in between wins, and two sweeps (a stalled holder past its lease and the
+next) write the same thing. Search indexes of other processes catch up through ``change_seq`` like after any
+location write.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import datetime, timedelta
 
@@ -21,14 +24,16 @@ from sqlalchemy import and_, not_, or_, select
 from chargeassist.store import ChargePoint, ConnectorStatus, Database, EvseRow, LocationRow, utcnow
 
 from ._charge_points import ocpi_status
+from ._leases import ClaimedWork
 from ._locations import LocationService
 
-__all__ = ["OFFLINE_STATUS", "SWEEP_INTERVAL_S", "OfflineEvses"]
+__all__ = ["OFFLINE_STATUS", "SWEEP_INTERVAL_S", "SWEEP_LEASE", "OfflineEvses"]
 
 OFFLINE_STATUS = "UNKNOWN"
 SWEEP_INTERVAL_S = 15.0
 """How often a process sweeps: a charge point's EVSEs show ``UNKNOWN`` at most this long after the liveness window
 (heartbeat interval plus grace) has passed; the sweep is one indexed read when nothing changes."""
+SWEEP_LEASE = "locations.offline-sweep"
 _log = logging.getLogger("chargeassist.locations")
 
 
@@ -82,10 +87,6 @@ class OfflineEvses:
         return changed
 
     async def run(self, interval_s: float) -> None:
-        """Sweep every ``interval_s`` seconds until cancelled; a failed sweep is logged and the next one runs."""
-        while True:
-            await asyncio.sleep(interval_s)
-            try:
-                await self.sweep()
-            except Exception:
-                _log.exception("offline sweep failed")
+        """Sweep every ``interval_s`` seconds while this process holds the sweep's lease, until cancelled; a failed
+        sweep is logged and the next one runs."""
+        await ClaimedWork(self._db, SWEEP_LEASE, interval_s=interval_s).run(self.sweep)

@@ -60,6 +60,10 @@ StepKind = str
 # The request path runs its own step at once; the reconciler leaves a fresh step alone this long, so the two
 # do not make the same call side by side (harmless with the idempotency key, but it costs a round trip).
 _INLINE_GRACE: Final = timedelta(seconds=30)
+# A step or retry the reconciler runs is claimed for this long: longer than its provider calls may take (20 s each
+# at most with the Stripe client's timeout, a step makes two or three), short enough that one a dead process
+# claimed is run again soon.
+_RECONCILE_CLAIM: Final = timedelta(minutes=2)
 # An unknown outcome is asked again after 2, 4, 8 ... s (with jitter), at most every five minutes.
 _BACKOFF_BASE_S: Final = 2.0
 _BACKOFF_MAX_S: Final = 300.0
@@ -633,40 +637,87 @@ class PaymentSteps:
 
     async def reconcile(self, *, now: datetime | None = None) -> int:
         """Run every step whose outcome is unknown and is due, and every failed payment due for its
-        automatic retry; returns how many were run."""
+        automatic retry; returns how many were run.
+
+        What it runs it first claims, in one transaction: each row's due time is moved past ``_RECONCILE_CLAIM``,
+        so another reconciler (of a process whose lease ran out while this one ran, see the container) passes it
+        over, and on PostgreSQL rows another is claiming are skipped rather than waited for. The run then sets the
+        row's next due time itself (done, failed, or asked again after its backoff); a process that dies
+        mid-run leaves its claim to expire, and the step is run again then, with the same idempotency key."""
         moment = now or utcnow()
-        async with self._db.read() as session:
-            due_steps = list(
-                (
-                    await session.scalars(
-                        select(PaymentStep.pk)
-                        .where(PaymentStep.status == "PENDING", PaymentStep.next_attempt_at <= moment)
-                        .order_by(PaymentStep.pk)
-                        .limit(100)
-                    )
-                ).all()
+        claimed_until = moment + _RECONCILE_CLAIM
+        due_step_query = (
+            select(PaymentStep.pk)
+            .where(PaymentStep.status == "PENDING", PaymentStep.next_attempt_at <= moment)
+            .order_by(PaymentStep.pk)
+            .limit(100)
+        )
+        due_retry_query = (
+            select(SessionPayment.pk)
+            .where(
+                SessionPayment.status.in_(("FAILED", "PARTIALLY_FAILED")),
+                SessionPayment.amount_due.is_not(None),
+                SessionPayment.next_retry_at <= moment,
             )
-            due_retries = list(
-                (
-                    await session.scalars(
-                        select(SessionPayment.pk)
-                        .where(
-                            SessionPayment.status.in_(("FAILED", "PARTIALLY_FAILED")),
-                            SessionPayment.amount_due.is_not(None),
-                            SessionPayment.next_retry_at <= moment,
-                        )
-                        .limit(100)
-                    )
-                ).all()
-            )
-        for pk in due_steps:
-            await self.run_step(pk)
-        for pk in due_retries:
-            try:
-                await self.retry(pk)
-            except PaymentError:
-                _log.exception("automatic retry of payment %s failed", pk)
+            .order_by(SessionPayment.pk)
+            .limit(100)
+        )
+        if not self._db.is_sqlite:
+            due_step_query = due_step_query.with_for_update(skip_locked=True)
+            due_retry_query = due_retry_query.with_for_update(skip_locked=True)
+        async with self._db.transaction() as session:
+            due_steps = list((await session.scalars(due_step_query)).all())
+            if due_steps:
+                await session.execute(
+                    update(PaymentStep)
+                    .where(PaymentStep.pk.in_(due_steps))
+                    .values(next_attempt_at=claimed_until)
+                    .execution_options(synchronize_session=False)
+                )
+            due_retries = list((await session.scalars(due_retry_query)).all())
+            if due_retries:
+                await session.execute(
+                    update(SessionPayment)
+                    .where(SessionPayment.pk.in_(due_retries))
+                    .values(next_retry_at=claimed_until)
+                    .execution_options(synchronize_session=False)
+                )
+        try:
+            for pk in due_steps:
+                await self.run_step(pk)
+            for pk in due_retries:
+                try:
+                    await self.retry(pk)
+                except PaymentError:
+                    _log.exception("automatic retry of payment %s failed", pk)
+        finally:
+            # What a run left as it was (a top-up behind its capture, a retry that could not be made) is due again
+            # at the next round, as before it was claimed.
+            await self._unclaim(due_steps, due_retries, claimed_until, moment)
         return len(due_steps) + len(due_retries)
+
+    async def _unclaim(self, steps: list[int], retries: list[int], claimed_until: datetime, due: datetime) -> None:
+        if not steps and not retries:
+            return
+        async with self._db.transaction() as session:
+            if steps:
+                await session.execute(
+                    update(PaymentStep)
+                    .where(
+                        PaymentStep.pk.in_(steps),
+                        PaymentStep.status == "PENDING",
+                        PaymentStep.next_attempt_at == claimed_until,
+                    )
+                    .values(next_attempt_at=due)
+                    .execution_options(synchronize_session=False)
+                )
+            if retries:
+                await session.execute(
+                    update(SessionPayment)
+                    .where(SessionPayment.pk.in_(retries), SessionPayment.next_retry_at == claimed_until)
+                    .values(next_retry_at=due)
+                    .execution_options(synchronize_session=False)
+                )
 
     async def retry(
         self, payment_pk: int, *, psp_payment_method_id: str | None = None, payment_method_id: str | None = None

@@ -1,10 +1,17 @@
 """The periodic sweep: times out sessions past their deadline, and prices finished sessions nobody priced
-(among them those whose transaction the charge point lost, once their grace period has passed)."""
+(among them those whose transaction the charge point lost, once their grace period has passed).
+
+Every process runs the sweeper; one at a time sweeps, the holder of the store lease ``sessions.sweep``
+(:class:`~chargeassist.services._leases.ClaimedWork`). A lease rather than ``FOR UPDATE SKIP LOCKED`` on the
+session rows: acting on a session is several transactions (the status change, then its payment steps and
+events after the commit), longer than a row lock should be held, and the rows need no claim of their own, since
+each change is a compare-and-set on the status (a sweep that raced another would change nothing twice). The
+lease saves every other process the scan, the pricing that would lose the race, and the payment steps' calls.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import logging
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -12,14 +19,16 @@ from sqlalchemy import select
 from chargeassist.domain.sessions import SessionEvent, Timeouts
 from chargeassist.store import ChargeSession, Database, OcppTransaction, utcnow
 
+from .._leases import ClaimedWork
 from ._billing import SessionBilling
 from ._records import SessionRecords, timeout_reason
 
-_log = logging.getLogger("chargeassist.sessions")
+SWEEP_LEASE = "sessions.sweep"
 
 
 class SessionSweeper:
-    """Runs :meth:`sweep` every ``interval_s`` seconds in every process, also after a restart."""
+    """Runs :meth:`sweep` every ``interval_s`` seconds in the one process that holds its lease, also after a
+    restart; a process that dies hands it on within the lease's ttl (three intervals)."""
 
     def __init__(
         self,
@@ -38,16 +47,16 @@ class SessionSweeper:
         self.lost_grace = lost_grace
         """How long a session whose transaction the charge point lost waits for a late StopTransaction
         before it is priced from the readings the store has."""
-        self._interval_s = interval_s
+        self.claim = ClaimedWork(db, SWEEP_LEASE, interval_s=interval_s)
         self.task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         if self.task is None:
-            self.task = asyncio.create_task(self._sweep_forever(), name="session-sweeper")
+            self.task = asyncio.create_task(self.claim.run(self.sweep), name="session-sweeper")
 
     async def sweep(self) -> int:
         """Time out sessions past their deadline and price finished ones nobody priced; returns how many
-        sessions it acted on. Runs periodically in every process; safe to race."""
+        sessions it acted on. Runs periodically in the process holding the lease; safe to race all the same."""
         now = utcnow()
         async with self._db.read() as session:
             due = (
@@ -93,11 +102,3 @@ class SessionSweeper:
         for session_id in unpriced:
             await self._billing.price(session_id)
         return len(due) + len(unpriced)
-
-    async def _sweep_forever(self) -> None:
-        while True:
-            await asyncio.sleep(self._interval_s)
-            try:
-                await self.sweep()
-            except Exception:
-                _log.exception("session sweep failed")
