@@ -74,26 +74,12 @@ def serve(host: str, port: int, demo: bool, server: str, workers: int) -> None:
 
     limits = HttpLimits.from_settings(settings)
     if server == "uvicorn":
-        import uvicorn
-
-        from chargeassist.csms import QuietRefusalWebSocketProtocol
-
-        uvicorn.run(
-            "chargeassist.app:app_from_env",
-            factory=True,
+        _serve_uvicorn(
             host=host,
             port=port,
             workers=workers,
-            loop="uvloop",
             log_level=settings.log_level.lower(),
-            access_log=False,
-            # OCPP frames are small JSON: compressing them saves little, and each connection's zlib state
-            # was about half of what a connected charge point cost in memory.
-            ws_per_message_deflate=False,
-            # websockets-sansio, without its ERROR line after every upgrade the central system refuses.
-            ws=QuietRefusalWebSocketProtocol,
-            # httptools, with the request head bounded and head and body read deadlines.
-            **limits.uvicorn_options(),
+            options=limits.uvicorn_options(),
         )
         return
     from granian import Granian
@@ -112,25 +98,79 @@ def serve(host: str, port: int, demo: bool, server: str, workers: int) -> None:
     ).serve()
 
 
-def _refuse_split_platform(settings: Settings, workers: int) -> None:
-    """Refuse several worker processes while what must cross processes lives in each one.
+def _serve_uvicorn(*, host: str, port: int, workers: int, log_level: str, options: dict[str, Any]) -> None:
+    """Serve with uvicorn; exit with status 3 when a worker's start-up failed, with one worker or many.
 
-    Tried as an operator would, two workers split the platform: a command for a charge point fails when the
-    request lands on the process without its WebSocket, a stop bounces back to CHARGING, event streams miss
-    the end, and a SQLite file takes one writer. Until the command bus, session events and rate limits cross
-    processes (Redis), one process is the platform; a second machine is a second deployment."""
+    uvicorn exits 3 when the one worker's start-up fails, but its supervisor of several stops every worker when
+    one fails to start and then returns as after an orderly stop: the command exited 0, and a process manager took
+    a server that never served for one that ended its work. The supervisor is run here, and its workers' exit
+    codes read once it has stopped."""
+    import uvicorn
+    from uvicorn.config import STARTUP_FAILURE
+    from uvicorn.supervisors import Multiprocess
+
+    from chargeassist.csms import QuietRefusalWebSocketProtocol
+
+    config = uvicorn.Config(
+        "chargeassist.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        loop="uvloop",
+        log_level=log_level,
+        access_log=False,
+        # The app's lifespan (migrated store, search index, seeding) must run: its failure fails the start.
+        lifespan="on",
+        # OCPP frames are small JSON: compressing them saves little, and each connection's zlib state
+        # was about half of what a connected charge point cost in memory.
+        ws_per_message_deflate=False,
+        # websockets-sansio, without its ERROR line after every upgrade the central system refuses.
+        ws=QuietRefusalWebSocketProtocol,
+        # httptools, with the request head bounded and head and body read deadlines.
+        **options,
+    )
+    if workers == 1:
+        server = uvicorn.Server(config)
+        server.run()
+        if not server.started:
+            sys.exit(STARTUP_FAILURE)
+        return
+    supervisor = Multiprocess(config, sockets=[config.bind_socket()])
+    supervisor.run()
+    failed = [process.pid for process in supervisor.processes if process.exitcode == STARTUP_FAILURE]
+    if failed:
+        click.echo(
+            f"error: worker process {', '.join(map(str, failed))} failed to start (see its log above); "
+            "the server stopped",
+            err=True,
+        )
+        sys.exit(STARTUP_FAILURE)
+
+
+def _refuse_split_platform(settings: Settings, workers: int) -> None:
+    """Refuse several worker processes where they could not form one platform.
+
+    A SQLite file is one process's store (one writer; its write turns are kept in the process). Without Redis,
+    the command bus to the charge points, session events and the shared stores live in each process: a command
+    for a charge point fails when the request lands on the process without its WebSocket, a stop bounces back to
+    CHARGING, event streams miss the end. With PostgreSQL and every bus part on Redis, any number of workers
+    form one platform; background work is claimed through the store, so it runs once."""
     if workers <= 1:
         return
     if settings.is_sqlite:
         raise click.UsageError(
-            f"--workers {workers}: a SQLite store takes one process. Run one worker, or set "
-            "CHARGEASSIST_DATABASE_URL=postgresql+asyncpg://USER@HOST/DB (and see below)."
+            f"--workers {workers}: a SQLite store takes one process (one writer at a time, whose turns are kept "
+            "inside the process). Run one worker, or set CHARGEASSIST_DATABASE_URL=postgresql+asyncpg://USER@HOST/DB "
+            "and CHARGEASSIST_REDIS_URL=redis://HOST:6379/0."
         )
-    raise click.UsageError(
-        f"--workers {workers}: the command bus to the charge points, session events and rate limits live in "
-        "each process in this version, so several workers would split the platform (a charge point's commands "
-        "fail on the processes without its connection). Run one worker per deployment."
-    )
+    if not settings.bus.crosses_processes:
+        raise click.UsageError(
+            f"--workers {workers}: without Redis the command bus to the charge points, session events and the shared "
+            "stores live in each process, so several workers would split the platform (a charge point's commands "
+            "fail on the processes without its connection). Set CHARGEASSIST_REDIS_URL=redis://HOST:6379/0 (and "
+            "leave CHARGEASSIST_BUS_COMMANDS, _EVENTS and _STORES at redis), or run one worker."
+        )
 
 
 @main.group()

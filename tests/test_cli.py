@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+import os
 import re
+import secrets
 import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 from click.testing import CliRunner, Result
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
-from chargeassist.cli import main
+from chargeassist.cli import _refuse_split_platform, main
 from chargeassist.demo import demo_locations, demo_tariffs
+from chargeassist.settings import Settings
+from chargeassist.store import upgrade
+from tests._processes import free_port
+from tests.conftest import fresh_postgres_database
 
 KEY_LINE = re.compile(r"^API key \(shown once\): (?P<key>\S+)$", re.MULTILINE)
 
@@ -255,10 +268,82 @@ def test_serve_with_several_workers_on_sqlite_is_refused_before_anything_starts(
     assert not store.exists()  # refused before the store was migrated
 
 
-def test_serve_with_several_workers_on_postgresql_is_refused_until_processes_share_state(
+def test_serve_with_several_workers_without_redis_is_refused_naming_the_variable(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("CHARGEASSIST_DATABASE_URL", "postgresql+asyncpg://nobody@127.0.0.1:1/none")
+    monkeypatch.delenv("CHARGEASSIST_REDIS_URL", raising=False)
     result = run("serve", "--workers", "3")
     assert result.exit_code == 2
     assert "would split the platform" in result.output
+    assert "CHARGEASSIST_REDIS_URL" in result.output
+
+
+def test_serve_with_several_workers_and_one_bus_part_in_memory_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHARGEASSIST_DATABASE_URL", "postgresql+asyncpg://nobody@127.0.0.1:1/none")
+    monkeypatch.setenv("CHARGEASSIST_REDIS_URL", "redis://127.0.0.1:1/0")
+    monkeypatch.setenv("CHARGEASSIST_BUS_EVENTS", "memory")
+    result = run("serve", "--workers", "2")
+    assert result.exit_code == 2
+    assert "would split the platform" in result.output
+
+
+def test_several_workers_on_postgresql_with_redis_are_allowed() -> None:
+    settings = Settings.from_env(
+        {
+            "CHARGEASSIST_DATABASE_URL": "postgresql+asyncpg://nobody@127.0.0.1:1/none",
+            "CHARGEASSIST_REDIS_URL": "redis://127.0.0.1:1/0",
+        }
+    )
+    _refuse_split_platform(settings, 4)  # no UsageError
+
+
+def test_several_workers_on_sqlite_are_refused_even_with_redis() -> None:
+    settings = Settings.from_env({"CHARGEASSIST_REDIS_URL": "redis://127.0.0.1:1/0"})
+    with pytest.raises(click.UsageError, match="SQLite store takes one process"):
+        _refuse_split_platform(settings, 2)
+
+
+# --- serve: a worker that fails to start -----------------------------------------------------
+
+
+@pytest.fixture
+def store_that_fails_start_up() -> Iterator[str]:
+    """A migrated PostgreSQL store whose table of service secrets is gone: the migrations find nothing to do,
+    and every worker's start-up (which loads the secrets) fails."""
+    with fresh_postgres_database("chargeassist_cli") as url:
+        upgrade(url)
+
+        async def drop() -> None:
+            engine = create_async_engine(url)
+            try:
+                async with engine.begin() as connection:
+                    await connection.execute(text("DROP TABLE service_secrets"))
+            finally:
+                await engine.dispose()
+
+        asyncio.run(drop())
+        yield url
+
+
+def _serve(workers: int, database_url: str, redis_url: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "CHARGEASSIST_DATABASE_URL": database_url,
+        "CHARGEASSIST_REDIS_URL": redis_url,
+        "CHARGEASSIST_REDIS_KEY_PREFIX": "test-cli-" + secrets.token_hex(4),
+        "CHARGEASSIST_LOG_LEVEL": "WARNING",
+    }
+    command = [sys.executable, "-m", "chargeassist.cli", "serve", "--port", str(free_port()), "--workers", str(workers)]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_serve_exits_3_when_its_one_worker_fails_to_start(store_that_fails_start_up: str, redis_url: str) -> None:
+    done = _serve(1, store_that_fails_start_up, redis_url)
+    assert done.returncode == 3, done.stdout + done.stderr
+
+
+def test_serve_exits_3_when_a_worker_of_several_fails_to_start(store_that_fails_start_up: str, redis_url: str) -> None:
+    done = _serve(2, store_that_fails_start_up, redis_url)
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert "failed to start" in done.stderr
