@@ -113,7 +113,16 @@ class DriverSessions:
             replay = await self._replay(token, request, idempotency_key)
             if replay is not None:
                 return replay, True
-        row, method = await self._new_app_session(token, request, idempotency_key)
+        try:
+            row, method = await self._new_app_session(token, request, idempotency_key)
+        except ServiceError as refusal:
+            if idempotency_key is not None and refusal.status == 409:
+                # The same key may have arrived at another process a moment earlier: its session now holds the
+                # EVSE, and this request is its retry, to be answered with that session rather than refused.
+                replay = await self._replay(token, request, idempotency_key)
+                if replay is not None:
+                    return replay, True
+            raise
         hold = await self._hold_for(token, method, row) if method.type == "PSP" else None
         row.remote_start_at = None if hold is not None else row.requested_at
         step: int | None = None
