@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import logging
-import os
 import re
-import tempfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import IO, TYPE_CHECKING, Any
+from typing import Any
 
 from litestar import Litestar, Request
 from litestar.config.compression import CompressionConfig
@@ -49,9 +46,6 @@ from chargeassist.limits import RateLimited, RateLimiter
 from chargeassist.services import ServiceError, Services
 from chargeassist.services._webhooks import WebhookConfig
 from chargeassist.settings import Settings
-
-if TYPE_CHECKING:
-    from chargeassist.simulator import Fleet
 
 __all__ = ["app_from_env", "create_app"]
 
@@ -116,62 +110,6 @@ def _provide_services(state: State) -> Services:
     return services
 
 
-_DEFAULT_DEMO_OCPP_URL = "ws://127.0.0.1:8000/ocpp"
-
-
-@contextlib.contextmanager
-def _demo_fleet_claim(url: str) -> Iterator[bool]:
-    """Whether this process runs the demo fleet: with several workers, only the one holding a lock file."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - no flock: one worker is all there is
-        yield True
-        return
-    name = "chargeassist-demo-fleet-" + hashlib.sha256(url.encode()).hexdigest()[:12] + ".lock"
-    handle: IO[str] = open(os.path.join(tempfile.gettempdir(), name), "a")  # noqa: SIM115
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            yield False
-            return
-        yield True
-    finally:
-        handle.close()
-
-
-async def _start_demo_fleet(settings: Settings) -> Fleet:
-    """Simulated charge points for the demo charge points, connecting to this server's own port."""
-    from chargeassist.services._seed import DEMO_CHARGE_POINT_PASSWORD, DEMO_CHARGE_POINTS
-    from chargeassist.simulator import Fleet, StationConfig
-
-    url = settings.demo_ocpp_url or _DEFAULT_DEMO_OCPP_URL
-    # The simulated side's every frame would otherwise fill the server's log.
-    logging.getLogger("chargeassist.simulator.ocpp").setLevel(logging.WARNING)
-    fleet = Fleet(
-        [
-            StationConfig(
-                charge_point_id=charge_point_id,
-                url=url,
-                password=DEMO_CHARGE_POINT_PASSWORD,
-                connector_count=len(evses),
-                vendor="ChargeAssist",
-                model="Demo Wallbox",
-                serial=charge_point_id,
-                meter_interval_s=5.0,
-                auto_unplug_s=15.0,
-                reconnect_initial_s=0.5,
-                reconnect_max_s=5.0,
-                log_limit=50,
-            )
-            for charge_point_id, evses in DEMO_CHARGE_POINTS.items()
-        ]
-    )
-    await fleet.start()
-    _log.info("demo fleet: %d simulated charge points connecting to %s", len(fleet.stations), url)
-    return fleet
-
-
 def create_app(
     settings: Settings,
     *,
@@ -209,14 +147,14 @@ def create_app(
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await the_services.start()
         await bus.start()
-        fleet: Fleet | None = None
-        with contextlib.ExitStack() as stack:
+        async with contextlib.AsyncExitStack() as stack:
             if settings.demo:
+                from chargeassist.demo._fleet import demo_fleet
                 from chargeassist.services._seed import seed_demo
 
                 await seed_demo(the_services)
-                if stack.enter_context(_demo_fleet_claim(settings.demo_ocpp_url or _DEFAULT_DEMO_OCPP_URL)):
-                    fleet = await _start_demo_fleet(settings)
+                # One process of the deployment runs the simulated charge points: the holder of a store lease.
+                await stack.enter_async_context(demo_fleet(settings, the_services.db))
             if freeze_heap:
                 # What exists once started (modules, the app, the search index) lives as long as the process.
                 # Left in the collector's oldest generation, each full collection walks all of it again: 200 ms
@@ -230,8 +168,7 @@ def create_app(
             try:
                 yield
             finally:
-                if fleet is not None:
-                    await fleet.stop()
+                await stack.aclose()
                 await central.stop()
                 await bus.stop()
                 await the_services.stop()
