@@ -1,34 +1,55 @@
 """Scale-out benchmark: two ``chargeassist serve`` processes against one, on one PostgreSQL database and one Redis.
 
 Run: ``.venv/bin/python bench/scale_out.py`` (PostgreSQL and Redis on their usual local ports, or
-``--postgres`` / ``--redis``; needs ``wrk``; about RUNTIME minutes with the defaults). In one run, on a fresh
-PostgreSQL database (dropped at the end) and the machine's Redis under a key prefix of its own (deleted at the
-end), with processes A and B started once and each pinned to a core of its own with ``taskset`` (A on the
-first CPU, B on the second; ``--no-pin`` leaves them to the scheduler), it prints:
+``--postgres`` / ``--redis``; needs ``wrk``; about eight minutes with the defaults on a busy two-core machine).
+In one run, on a fresh PostgreSQL database (dropped at the end) and the machine's Redis under a key prefix of
+its own (deleted at the end), with processes A and B started once and each pinned to a core of its own with
+``taskset`` (A on the first CPU, B on the second; ``--no-pin`` leaves them to the scheduler), it prints:
 
 1. Search: bounding-box searches (bench/search.py's city boxes and its synthetic data set, ``--evses``) from
    two ``wrk`` load generators of ``--connections / 2`` connections each; in a "1 process" round both aim at
-   A, in a "2 processes" round one aims at A and one at B. Rounds alternate (``--rounds`` of each) so that
-   noise from other work on the machine hits both alike; the figures are medians of the rounds, and the
-   ratio is the median of the per-pair ratios.
+   one process (A and B in turn), in a "2 processes" round one aims at A and one at B. Rounds alternate
+   (``--rounds`` of each) so that noise from other work on the machine hits both alike; the figures are
+   medians of the rounds, and the ratio is the median of the per-pair ratios.
 2. MeterValues: ``--charging`` charge points of two connectors each (bench/csms.py's lean OCPP-J clients, in
    two processes), one MeterValues per connector per second, each connector waiting for its answer before
-   the next (so a server that falls behind is offered what it can take); first all into A, then other charge
-   points split between A and B. Every reading sent is then looked for in the store.
+   the next; first all into A, then other charge points split between A and B. Every reading sent is then
+   looked for in the store. The lean clients give up at the first error before they all charge; a round
+   that fails so is tried again (``--attempts``) with charge points that were never used.
 3. Commands to a charge point connected to A (a simulated one in this process): GetConfiguration through
    the operator API (``--commands`` through A and as many through B, alternating), and remote starts
    (``--starts`` of each: POST a session start, timed until the charge point receives its
    RemoteStartTransaction; then stopped and waited for before the next). Through B the command crosses
-   Redis to A and the answer comes back; the difference of the medians is what crossing processes costs.
+   Redis to A and the answer comes back; the difference is what crossing processes costs.
 
-The machine is shared and has two cores for everything: the servers, the load generators and this script.
-So the load generators take CPU from the servers in the two-process rounds (in the one-process rounds they
-mostly run on B's idle core); the CPU each server used is printed beside its rate, and "per server core" is
-the rate divided by the cores the servers used, which says whether a process loses efficiency by having a
-peer. Options: ``--evses 200000 --rounds 3 --seconds 5 --connections 32 --charging 1000 --meter-s 15
---commands 200 --starts 20 --no-pin --skip-search --skip-meter --skip-commands``.
+The machine is shared and has two cores for everything: the servers, PostgreSQL, Redis, the load generators,
+this script and other people's work. So beside each rate the CPU the servers used is printed, and "per server
+core" is the rate divided by it; "from server CPU" says what one process on a full core and two on two full
+cores would take at that cost per request, which is the ratio the machine would show with two idle cores.
+Options: ``--evses 200000 --rounds 4 --seconds 5 --connections 32 --charging 300 --meter-s 15 --attempts 3
+--commands 200 --starts 20 --no-pin --skip-search --skip-meter --skip-commands``. The servers' own logs
+(at WARNING) and the lean clients' failures go to stderr.
 
-Figures of the last run are in the README's "Speed" table.
+Figures (2026-12-01, the two cores shared with other work at a load average of 6 to 18; three runs of the
+default command at commits 5981425 and cd53659):
+
+- search: 2 processes / 1 = 1.48 and 1.74 (rounds from 1.00 to 2.45; target 1.8), about 2,800-3,200 req/s
+  against 4,300-4,800; the servers got 0.6-0.7 of a core in the one-process rounds and 1.0 in the
+  two-process rounds, and at 4,500-4,700 req/s per server core in both, two full cores would give
+  1.92-1.95x.
+- MeterValues: not measured on these commits. Concurrent StatusNotifications deadlock on PostgreSQL (15-45
+  "deadlock detected" per run): the offline sweep updates EVSE rows and then takes the ``counters`` row,
+  while a charge point's status takes the counter and then its EVSE row; the lean clients stop at the
+  first InternalError, so the one-process round got through in one run of three (600/s, all that was
+  offered, p99 to CALLRESULT 78 ms, 3,400 MeterValues/s per server core) and the two-process round in
+  none. With the sweep taking the counter first (tried on a copy of the package) no deadlock was seen in
+  four runs; the two-process round passed once (602/s against 600/s, every one of 15,606 readings stored,
+  2,760/s per server core against 2,610/s: 2.1x from CPU) and otherwise ran PostgreSQL out of connections
+  (max_connections 100 on this machine, shared with other work; up to 30 per process). 600 connectors took
+  31-70 s to all be charging: every EVSE status write waits for that one counter row.
+- GetConfiguration through B rather than A: p50 +0.7, +3.7 and +12.5 ms, p99 +3.0, +11.9 and +51.4 ms (5-6
+  ms p50 through A; the larger figures at the higher loads). A remote start's POST until the charge point
+  receives RemoteStartTransaction: 71-175 ms p50 either way, the difference within the noise (-10 to +2 ms).
 """
 
 from __future__ import annotations
@@ -69,7 +90,7 @@ from csms import (  # noqa: E402  (bench/csms.py: the server process, the lean f
 OPERATOR_KEY = "bench-operator-key-0123456789abcdef"
 COMMAND_DRIVER = "bench-commands"  # the app token of the remote starts
 COMMAND_CARD = "BENCHCMD"
-COMMAND_STATES = ("COMPLETED", "CDR_AVAILABLE", "REJECTED", "TIMEOUT", "CANCELLED", "ERROR")
+FINAL_STATES = ("COMPLETED", "CDR_AVAILABLE", "REJECTED", "TIMEOUT", "CANCELLED", "ERROR")
 
 
 # --- the store and Redis ---------------------------------------------------------------------------------
@@ -549,7 +570,7 @@ async def _remote_start(
     await station.wait_until(lambda: connector.transaction is None and connector.status == "Available", 15)
     while time.monotonic() < deadline + 15:
         status = (await client.get(f"{sessions}/{session_id}", headers=headers)).json()["status"]
-        if status in COMMAND_STATES:
+        if status in FINAL_STATES:
             break
         await asyncio.sleep(0.05)
     return latency
