@@ -223,10 +223,10 @@ class Stations:
         self.process.stdin.write(line + "\n")
         self.process.stdin.flush()
 
-    def booted_after(self, at: float, timeout_s: float) -> list[float]:
+    def booted_after(self, at: float, deadline: float) -> list[float]:
         """When (monotonic clock, shared by the processes of this machine) each station of this process booted
-        again after ``at``; waits until all have, or ``timeout_s`` (then some are missing)."""
-        self.send(f"rebooted {at} {timeout_s}")
+        again after ``at``; waits until all have, or until ``deadline`` (then some are missing)."""
+        self.send(f"rebooted {at} {deadline}")
         times: list[float] = json.loads(self.read("REBOOTED"))
         return times
 
@@ -247,12 +247,9 @@ def _kill(server: Server) -> float:
     return at
 
 
-def _cpu(pids: dict[str, Any]) -> dict[str, float]:
-    """CPU seconds used so far by each named process (or group of processes)."""
-    return {
-        name: sum(_cpu_s(pid) for pid in (group if isinstance(group, list) else [group]))
-        for name, group in pids.items()
-    }
+def _cpu(pids: dict[str, list[int]]) -> dict[str, float]:
+    """CPU seconds used so far by each named group of processes."""
+    return {name: sum(_cpu_s(pid) for pid in group) for name, group in pids.items()}
 
 
 def _heartbeats(results: list[dict[str, Any]], start: float, end: float) -> list[float]:
@@ -321,14 +318,16 @@ def failover(args: argparse.Namespace, url: str, folder: Path) -> None:
             steady_from = time.monotonic()
             time.sleep(args.steady_s)
             pids = {
-                "survivor": survivor.app_pid,
-                "stations": [f.process.pid for f in fleets],
-                "balancer": balancer.process.pid,
+                "survivor": [survivor.app_pid],
+                "stations": [fleet.process.pid for fleet in fleets],
+                "balancer": [balancer.process.pid],
             }
             cpu_before = _cpu(pids)
             killed_at = _kill(victim)
             balancer.route(survivor.port)
-            rebooted = sorted(t - killed_at for fleet in fleets for t in fleet.booted_after(killed_at, args.timeout_s))
+            rebooted = sorted(
+                t - killed_at for fleet in fleets for t in fleet.booted_after(killed_at, killed_at + args.timeout_s)
+            )
             elapsed = rebooted[-1] if rebooted else args.timeout_s
             back = killed_at + elapsed
             cpu_used = {name: used - cpu_before[name] for name, used in _cpu(pids).items()}
@@ -482,8 +481,7 @@ async def _stations(url: str, first: int, count: int, heartbeat_s: float) -> Non
     while line := (await commands.readline()).decode().strip():
         command, *rest = line.split()
         if command == "rebooted":
-            after, timeout_s = float(rest[0]), float(rest[1])
-            deadline = time.monotonic() + timeout_s
+            after, deadline = float(rest[0]), float(rest[1])
             while time.monotonic() < deadline:
                 latest = [max(times) for times in boots.values()]
                 if len(latest) == count and min(latest) > after:
