@@ -38,12 +38,3 @@ async def impatient(database_url: str) -> AsyncIterator[LiveServer]:
     async with live_server(settings) as server:
         await seed(server)
         yield server
-
-
-@pytest.fixture
-async def live_sqlite(sqlite_url: str) -> AsyncIterator[LiveServer]:
-    """Like ``live``, on SQLite only: for what does not depend on the store (framing, protocol errors)."""
-    settings = make_settings(sqlite_url, session_sweep_interval_s=0.1, ocpp_response_timeout_s=5.0)
-    async with live_server(settings) as server:
-        await seed(server)
-        yield server

@@ -37,8 +37,8 @@ CASES = [
 
 
 @pytest.fixture
-async def station(live_sqlite: LiveServer) -> SimulatedStation:
-    built = live_sqlite.station()
+async def station(live: LiveServer) -> SimulatedStation:
+    built = live.station()
     await built.start()
     await built.wait_booted()
     return built

@@ -26,9 +26,9 @@ def _basic(user: str, password: str) -> dict[str, str]:
     return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
 
 
-async def test_calls_before_a_boot_notification_are_taken_and_counted(live_sqlite: LiveServer) -> None:
+async def test_calls_before_a_boot_notification_are_taken_and_counted(live: LiveServer) -> None:
     async with connect(
-        f"{live_sqlite.ocpp_url}/CP-E2E-1",
+        f"{live.ocpp_url}/CP-E2E-1",
         subprotocols=[Subprotocol("ocpp1.6")],
         additional_headers=_basic("CP-E2E-1", PASSWORD),
         proxy=None,
@@ -36,7 +36,7 @@ async def test_calls_before_a_boot_notification_are_taken_and_counted(live_sqlit
         status = {"connectorId": 1, "errorCode": "NoError", "status": "Available"}
         await websocket.send(json.dumps([2, "s-1", "StatusNotification", status]))
         assert json.loads(await websocket.recv()) == [3, "s-1", {}]
-        connection = live_sqlite.services.sessions.commands.registry.get("CP-E2E-1")  # type: ignore[attr-defined]
+        connection = live.services.sessions.commands.registry.get("CP-E2E-1")  # type: ignore[attr-defined]
         assert (connection.booted, connection.calls_before_boot) == (False, 1)
         boot = {"chargePointVendor": "Acme", "chargePointModel": "X"}
         await websocket.send(json.dumps([2, "b-1", "BootNotification", boot]))
@@ -46,29 +46,29 @@ async def test_calls_before_a_boot_notification_are_taken_and_counted(live_sqlit
         assert (connection.booted, connection.calls_before_boot) == (True, 1)
 
 
-async def test_the_operator_sees_a_charge_point_that_never_booted(live_sqlite: LiveServer) -> None:
+async def test_the_operator_sees_a_charge_point_that_never_booted(live: LiveServer) -> None:
     path = "/v1/operator/charge-points/CP-E2E-1"
     async with connect(
-        f"{live_sqlite.ocpp_url}/CP-E2E-1",
+        f"{live.ocpp_url}/CP-E2E-1",
         subprotocols=[Subprotocol("ocpp1.6")],
         additional_headers=_basic("CP-E2E-1", PASSWORD),
         proxy=None,
     ) as websocket:
         await websocket.send(json.dumps([2, "h-1", "Heartbeat", {}]))
         await websocket.recv()
-        seen = (await live_sqlite.call("GET", path, live_sqlite.operator_key)).json()
+        seen = (await live.call("GET", path, live.operator_key)).json()
         assert (seen["bootTime"], seen["neverBooted"]) == (None, True)
         boot = {"chargePointVendor": "Acme", "chargePointModel": "X"}
         await websocket.send(json.dumps([2, "b-1", "BootNotification", boot]))
         await websocket.recv()
-        seen = (await live_sqlite.call("GET", path, live_sqlite.operator_key)).json()
+        seen = (await live.call("GET", path, live.operator_key)).json()
         assert seen["bootTime"] is not None
         assert seen["neverBooted"] is False
 
 
 @pytest.mark.parametrize("method", ["GET", "POST", "HEAD"])
-async def test_plain_http_request_is_426_problem_json(live_sqlite: LiveServer, method: str) -> None:
-    response = await live_sqlite.http.request(method, f"{live_sqlite.base_url}/ocpp/CP-E2E-1")
+async def test_plain_http_request_is_426_problem_json(live: LiveServer, method: str) -> None:
+    response = await live.http.request(method, f"{live.base_url}/ocpp/CP-E2E-1")
     assert response.status_code == 426
     assert response.headers["content-type"] == "application/problem+json"
     if method != "HEAD":
@@ -76,9 +76,9 @@ async def test_plain_http_request_is_426_problem_json(live_sqlite: LiveServer, m
 
 
 @pytest.fixture
-async def quiet_server(sqlite_url: str) -> AsyncIterator[str]:
+async def quiet_server(database_url: str) -> AsyncIterator[str]:
     """The app on uvicorn with the WebSocket protocol ``chargeassist serve`` is to use; yields its OCPP URL."""
-    app = create_app(make_settings(sqlite_url))
+    app = create_app(make_settings(database_url))
     config = uvicorn.Config(
         app, host="127.0.0.1", port=0, ws=QuietRefusalWebSocketProtocol, lifespan="on", access_log=False
     )

@@ -105,8 +105,8 @@ async def test_status_with_nul_in_info_leaves_the_stored_status_alone(
 
 
 @pytest.mark.parametrize("depth", [1_000, 5_000, 100_000])
-async def test_deeply_nested_frame_is_a_formation_violation(live_sqlite: LiveServer, depth: int) -> None:
-    station = live_sqlite.station()
+async def test_deeply_nested_frame_is_a_formation_violation(live: LiveServer, depth: int) -> None:
+    station = live.station()
     await station.start()
     await station.wait_booted()
     answer = await station.send_raw('[2, "deep", "DataTransfer", ' + "[" * depth + "]" * depth + "]")

@@ -111,12 +111,12 @@ def _hostile_frames(count: int) -> list[tuple[str, str]]:
 
 
 async def test_hostile_frames_are_answered_with_their_id_and_log_no_exception(
-    live_sqlite: LiveServer, caplog: pytest.LogCaptureFixture
+    live: LiveServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
     token = base64.b64encode(f"CP-E2E-1:{PASSWORD}".encode()).decode()
     async with connect(
-        f"{live_sqlite.ocpp_url}/CP-E2E-1",
+        f"{live.ocpp_url}/CP-E2E-1",
         subprotocols=[Subprotocol("ocpp1.6")],
         additional_headers={"Authorization": f"Basic {token}"},
         proxy=None,
