@@ -3,6 +3,7 @@ localstripe): the card saved as the app would, listed in the wallet, and a token
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from collections.abc import Iterator
 
@@ -11,16 +12,23 @@ import pytest
 from chargeassist.settings import PaymentSettings
 from chargeassist_sdk import AsyncChargeAssist, ChargeAssist, NotFoundError
 from tests._live import DEMO_PARTNER_KEY, live_server
+from tests.conftest import fresh_postgres_database
 from tests.payments.conftest import PAYS, StripeRecords
 from tests.sdk.conftest import NO_RETRIES
 
 
-@pytest.fixture(scope="module")
-def paying_url(tmp_path_factory: pytest.TempPathFactory, api_base: str, api_key: str) -> Iterator[str]:
-    path = tmp_path_factory.mktemp("sdk-paying") / "chargeassist.db"
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def paying_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, api_base: str, api_key: str
+) -> Iterator[str]:
+    """A live demo server that takes Stripe cards, on a new store of each kind; yields its base URL."""
     payments = PaymentSettings(stripe_api_key=api_key, stripe_publishable_key="pk_test_sdk", stripe_api_base=api_base)
-    with live_server(f"sqlite+aiosqlite:///{path}", payments=payments) as url:
-        yield url
+    with contextlib.ExitStack() as stack:
+        if request.param == "sqlite":
+            store = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('sdk-paying') / 'chargeassist.db'}"
+        else:
+            store = stack.enter_context(fresh_postgres_database("chargeassist_sdk_paying"))
+        yield stack.enter_context(live_server(store, payments=payments))
 
 
 @pytest.fixture
