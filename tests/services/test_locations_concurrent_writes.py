@@ -48,7 +48,7 @@ async def test_status_writes_and_sweeps_at_once_all_complete(two_processes: tupl
     async def sweeper(services: Services) -> None:
         for round_ in range(6):
             seen, wanted = ("AVAILABLE", "UNKNOWN") if round_ % 2 else ("UNKNOWN", "AVAILABLE")
-            await services.locations.set_evse_statuses({pk: (seen, wanted) for pk in pks})
+            await services.locations.set_evse_statuses(dict.fromkeys(pks, (seen, wanted)))
 
     async def relocator(services: Services) -> None:
         for _ in range(3):
