@@ -244,6 +244,10 @@ class Settings:
     database_url: str = "sqlite+aiosqlite:///chargeassist.db"
     """SQLAlchemy URL of the store: a SQLite file by default, ``postgresql+asyncpg://...`` in production."""
 
+    database_pool_size: int = 10
+    """PostgreSQL connections each process keeps open (it opens as many again under load): with N processes
+    the server must allow 2 x N x this many connections, plus its own."""
+
     public_base_url: str = "http://127.0.0.1:8000"
     """Base URL drivers reach this service on; QR sticker payloads are ``{public_base_url}/qr/{id}``."""
 
@@ -424,6 +428,8 @@ class Settings:
             )
         if not self.public_base_url.startswith(("http://", "https://")):
             raise SettingsError("CHARGEASSIST_PUBLIC_BASE_URL: must start with http:// or https://")
+        if not 1 <= self.database_pool_size <= 500:
+            raise SettingsError("CHARGEASSIST_DATABASE_POOL_SIZE: from 1 to 500")
         if self.access_token_ttl_s <= 0:
             raise SettingsError("CHARGEASSIST_ACCESS_TOKEN_TTL_S: must be positive")
         if self.ocpp_heartbeat_interval_s <= 0:

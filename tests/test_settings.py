@@ -67,6 +67,7 @@ def test_every_field_has_its_variable() -> None:
     """A field added without being readable from the environment would be a setting nobody can set."""
     values = {
         "database_url": "sqlite+aiosqlite:///other.db",
+        "database_pool_size": "4",
         "public_base_url": "http://localhost:9000",
         "jwt_keys": f"k1:{SECRET_A}",
         "access_token_ttl_s": "60",
@@ -436,3 +437,8 @@ def test_a_redis_url_of_another_scheme_is_refused_without_echoing_it() -> None:
 
 def test_the_redis_url_is_kept_out_of_repr() -> None:
     assert "hunter2" not in repr(BusSettings(redis_url="redis://:hunter2@r:6379", commands="redis"))
+
+
+def test_a_database_pool_of_no_connections_is_refused() -> None:
+    with pytest.raises(SettingsError, match="CHARGEASSIST_DATABASE_POOL_SIZE: from 1 to 500"):
+        Settings.from_env({"CHARGEASSIST_DATABASE_POOL_SIZE": "0"})

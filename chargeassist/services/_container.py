@@ -86,7 +86,7 @@ class Services:
         passes the CSMS's bus); ``events`` carries session updates (default: in this process only); ``webhooks``
         says how partners' webhooks are delivered (default: production rules, public addresses only).
         """
-        database = db or Database(settings.database_url)
+        database = db or Database(settings.database_url, pool_size=settings.database_pool_size)
         providers = payment_providers or build_payment_providers(settings.payments)
         locations = LocationService(
             database,
