@@ -245,8 +245,8 @@ class Settings:
     """SQLAlchemy URL of the store: a SQLite file by default, ``postgresql+asyncpg://...`` in production."""
 
     database_pool_size: int = 10
-    """PostgreSQL connections each process keeps open (it opens as many again under load): with N processes
-    the server must allow 2 x N x this many connections, plus its own."""
+    """PostgreSQL connections each process keeps open (it opens twice as many more under load): with N processes
+    the server must allow 3 x N x this many connections, plus its own."""
 
     public_base_url: str = "http://127.0.0.1:8000"
     """Base URL drivers reach this service on; QR sticker payloads are ``{public_base_url}/qr/{id}``."""

@@ -100,12 +100,12 @@ class Database:
     """
 
     def __init__(self, url: str, *, echo: bool = False, pool_size: int = 10) -> None:
-        """``pool_size``: PostgreSQL connections kept open, and as many again opened under load (N processes
-        hold up to 2N times it, which must fit the server's ``max_connections``)."""
+        """``pool_size``: PostgreSQL connections kept open; twice as many more are opened under load (N processes
+        hold up to 3N times it, which must fit the server's ``max_connections``)."""
         self.url = url
         kwargs: dict[str, Any] = {"echo": echo}
         if url.startswith("postgresql"):
-            kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+            kwargs.update(pool_size=pool_size, max_overflow=2 * pool_size, pool_pre_ping=True)
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         read_options: dict[str, Any] = {_READ_ONLY: True}
         if self.is_sqlite:
