@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
+import itertools
 import os
 import re
 import subprocess
@@ -21,17 +23,37 @@ from websockets.typing import Subprotocol
 from chargeassist.simulator import SimulatedStation
 from tests._processes import free_port, run_cli
 from tests.api._helpers import ocpi_evse, ocpi_location
-from tests.conftest import bearer
+from tests.conftest import bearer, fresh_postgres_database
 from tests.simulator.conftest import fast_config
 
 PASSWORD = "cp-password-0123456789"
 
 
-@pytest.fixture(scope="module", params=["granian", "uvicorn"])
+@contextlib.contextmanager
+def _new_store(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A new, empty store for one served process: a SQLite file, or a PostgreSQL database of its own."""
+    if kind == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('served') / 'served.db'}"
+        return
+    with fresh_postgres_database("chargeassist_served") as url:
+        yield url
+
+
+_SERVED = list(itertools.product(["granian", "uvicorn"], ["sqlite", "postgres"]))
+
+
+@pytest.fixture(scope="module", params=_SERVED, ids=["-".join(p) for p in _SERVED])
 def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """``chargeassist serve --server NAME`` in a process of its own; yields (base URL, operator key)."""
-    store = tmp_path_factory.mktemp(f"served-{request.param}") / "served.db"
-    env = {**os.environ, "CHARGEASSIST_DATABASE_URL": f"sqlite+aiosqlite:///{store}"}
+    """``chargeassist serve --server NAME`` on a new store of each kind, in a process of its own; yields (base URL,
+    operator key)."""
+    server, store = request.param
+    with _new_store(store, tmp_path_factory) as store_url:
+        yield from _serve(server, store_url)
+
+
+def _serve(server: str, store_url: str) -> Iterator[tuple[str, str]]:
+    """``chargeassist serve --server SERVER`` on the store at ``store_url`` (migrated here, an operator created)."""
+    env = {**os.environ, "CHARGEASSIST_DATABASE_URL": store_url}
     env["CHARGEASSIST_LOG_LEVEL"] = "WARNING"
     run_cli("db", "upgrade", env=env)
     created = run_cli("partners", "create", "Served Operator", "--operator", env=env)
@@ -39,7 +61,7 @@ def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     assert match is not None, created
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "chargeassist.cli", "serve", "--port", str(port), "--server", request.param],
+        [sys.executable, "-m", "chargeassist.cli", "serve", "--port", str(port), "--server", server],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -53,7 +75,7 @@ def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
             except httpx.TransportError:
                 pass
             if process.poll() is not None:
-                raise AssertionError(f"chargeassist serve --server {request.param} exited")
+                raise AssertionError(f"chargeassist serve --server {server} exited")
             time.sleep(0.05)
         yield base, match.group(1)
     finally:
