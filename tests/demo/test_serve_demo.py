@@ -23,7 +23,7 @@ import pytest
 
 from chargeassist.demo._localstripe import TEST_SECRET_KEY, LocalStripe
 from tests._processes import free_port
-from tests.conftest import require_module
+from tests.conftest import fresh_postgres_database, require_module
 from tests.payments.conftest import PAYS, StripeRecords
 
 START_TIMEOUT_S = 60.0
@@ -63,7 +63,7 @@ def _cmdline(pid: int) -> bytes:
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     # None of the caller's Charge Assist settings: the demo decides its Stripe from what the test gives it.
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHARGEASSIST_")}
-    env["CHARGEASSIST_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}"
+    env["CHARGEASSIST_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}"  # unless the test names one
     env["CHARGEASSIST_SESSION_SWEEP_INTERVAL_S"] = "0.2"
     env.update(extra)
     return env
@@ -103,12 +103,16 @@ def _serve_demo(tmp_path: Path, **env: str) -> Iterator[Demo]:
                 process.wait()
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    """One demo server with the localstripe it started, for the tests that only use it."""
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    """One demo server with the localstripe it started, on a new store of each kind, for the tests that only use
+    it (the tests of the stand-in's own lifecycle below do not depend on the store and run on SQLite)."""
     require_module("localstripe")
-    with _serve_demo(tmp_path_factory.mktemp("demo")) as running:
-        yield running
+    with contextlib.ExitStack() as stack:
+        env = {}
+        if request.param == "postgres":
+            env["CHARGEASSIST_DATABASE_URL"] = stack.enter_context(fresh_postgres_database("chargeassist_demo"))
+        yield stack.enter_context(_serve_demo(tmp_path_factory.mktemp("demo"), **env))
 
 
 @pytest.fixture
