@@ -45,6 +45,8 @@ class Node(Served):
             "CHARGEASSIST_REDIS_KEY_PREFIX": self.redis_prefix,
             "CHARGEASSIST_BUS_PRESENCE_TTL_S": str(PRESENCE_TTL_S),
             "CHARGEASSIST_SEARCH_REFRESH_INTERVAL_S": str(SEARCH_REFRESH_S),
+            # Tests share the machine's PostgreSQL (100 connections): 3 kept and up to 6 more per process is plenty.
+            "CHARGEASSIST_DATABASE_POOL_SIZE": "3",
             # One driver starts twenty sessions in a minute here (5 a minute in production, counted across both).
             "CHARGEASSIST_RATE_LIMIT_SESSION_START": "600/min:100",
             **self.extra_env,
