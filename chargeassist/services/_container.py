@@ -8,7 +8,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from chargeassist.bus import SessionEvents
+from chargeassist.bus import SessionEvents, build_store
 from chargeassist.payments import PaymentProviders, build_payment_providers
 from chargeassist.settings import JwtKey, Settings
 from chargeassist.store import Database
@@ -17,6 +17,7 @@ from ._access_tokens import AccessTokenService
 from ._batch import BatchWriter
 from ._charge_points import ChargePointService
 from ._commands import CommandBus, OfflineCommandBus
+from ._credentials import STORE_NAME as VERIFIED_CREDENTIALS
 from ._events import SessionEventBus
 from ._issued_tokens import IssuedTokenService
 from ._leases import ClaimedWork
@@ -106,6 +107,8 @@ class Services:
             commands=bus,
             command_timeout_s=settings.ocpp_response_timeout_s,
             liveness_window=liveness_window,
+            # Shared by every process (Redis): a charge point verified once gets in anywhere without scrypt.
+            verified_store=build_store(settings.bus, VERIFIED_CREDENTIALS),
         )
         payments = PaymentSteps(database, providers, settings.payments)
         receipts = ReceiptService(database)
@@ -195,7 +198,7 @@ class Services:
             self._reconciler = None
         await self.sessions.stop()
         await self.writer.stop()
-        self.charge_points.close()
+        await self.charge_points.aclose()
         if self._offline_sweeper is not None:
             self._offline_sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
