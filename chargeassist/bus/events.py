@@ -32,6 +32,7 @@ __all__ = ["SessionEvents", "SessionUpdate"]
 
 _log = logging.getLogger("chargeassist.bus")
 
+_CLOSE_TIMEOUT_S = 5.0
 # While events cannot be received, a follower is woken this often to read the session itself.
 _POLL_WHILE_UNAVAILABLE_S = 2.0
 
@@ -179,4 +180,10 @@ class SessionEvents:
         """Stop publishing and receiving (what is queued is published first); a later publish starts again."""
         if self._started:
             self._started = False
-            await self._plugin.__aexit__(None, None, None)
+            try:
+                # Bounded: the plugin first waits for its publishing queue to drain, which a backend that stopped
+                # answering would make wait for ever, and a shutdown must end.
+                async with asyncio.timeout(_CLOSE_TIMEOUT_S):
+                    await self._plugin.__aexit__(None, None, None)
+            except TimeoutError:
+                _log.warning("session events: not all queued events were published before shutdown")

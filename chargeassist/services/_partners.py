@@ -89,5 +89,5 @@ class PartnerService:
     async def list(self) -> list[PartnerIdentity]:
         """All partners, oldest first."""
         async with self._db.read() as session:
-            rows = (await session.scalars(select(Partner).order_by(Partner.created_at))).all()
+            rows = (await session.scalars(select(Partner).order_by(Partner.created_at, Partner.id))).all()
         return [PartnerIdentity(partner_id=r.id, name=r.name, is_operator=r.is_operator) for r in rows]
