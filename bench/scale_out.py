@@ -86,6 +86,7 @@ from csms import (  # noqa: E402  (bench/csms.py: the server process, the lean f
     _raise_fd_limit,
     _seed,
 )
+from failover import _admin, _drop_prefix  # noqa: E402  (bench/failover.py: a fresh database, a Redis prefix dropped)
 
 OPERATOR_KEY = "bench-operator-key-0123456789abcdef"
 COMMAND_DRIVER = "bench-commands"  # the app token of the remote starts
@@ -94,16 +95,6 @@ FINAL_STATES = ("COMPLETED", "CDR_AVAILABLE", "REJECTED", "TIMEOUT", "CANCELLED"
 
 
 # --- the store and Redis ---------------------------------------------------------------------------------
-
-
-async def _admin(admin_url: str, sql: str) -> None:
-    import asyncpg  # type: ignore[import-untyped]
-
-    connection = await asyncpg.connect(admin_url)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
 
 
 async def _copy_search_data(sqlite_path: Path, dsn: str) -> tuple[int, int]:
@@ -248,18 +239,6 @@ async def _stored_readings(url: str, prefix: str) -> tuple[int, int, int]:
     stored = sum(count for _, count, _ in rows)
     sent = sum((top - 1000) // 3 for _, _, top in rows if top is not None)
     return len(rows), stored, sent
-
-
-async def _drop_prefix(redis_url: str, key_prefix: str) -> None:
-    from redis.asyncio import Redis
-
-    client: Redis = Redis.from_url(redis_url)
-    try:
-        found = [key async for key in client.scan_iter(match=f"{key_prefix}:*", count=1000)]
-        for start in range(0, len(found), 1000):
-            await client.delete(*found[start : start + 1000])
-    finally:
-        await client.aclose()
 
 
 # --- processes -------------------------------------------------------------------------------------------
