@@ -30,17 +30,24 @@ Options: ``--evses 200000 --rounds 4 --seconds 5 --connections 32 --charging 300
 --commands 200 --starts 20 --no-pin --skip-search --skip-meter --skip-commands``. The servers' own logs
 (at WARNING) and the lean clients' failures go to stderr.
 
-Figures (2026-12-01, the two cores shared with other work at a load average of 6 to 18; three runs of the
+Figures on a quiet machine (2026-12-01, load average 1.1-1.5, the default command at f4659ff, after the deadlock
+below was fixed): search 2 processes / 1 = 1.47 (rounds 1.36-1.49), 4,726 against 6,808 req/s, the servers at 99%
+of a core alone and 148% together (wrk shares the two cores), 4,773 and 4,588 req/s per server core: 1.92x for two
+full cores. MeterValues: 600/s offered and answered by one process and by two (p99 11 and 12 ms), all 21,600
+readings stored: a rate ratio of 1.00 since one process keeps up (1.29 from CPU per message). GetConfiguration
+through B +0.91 ms p50 and +1.54 ms p99 over 4.99 / 12.87 ms through A; a remote start 21 ms p50 either way.
+
+Earlier figures (the two cores shared with other work at a load average of 6 to 18; three runs of the
 default command at commits 5981425 and cd53659):
 
 - search: 2 processes / 1 = 1.48 and 1.74 (rounds from 1.00 to 2.45; target 1.8), about 2,800-3,200 req/s
   against 4,300-4,800; the servers got 0.6-0.7 of a core in the one-process rounds and 1.0 in the
   two-process rounds, and at 4,500-4,700 req/s per server core in both, two full cores would give
   1.92-1.95x.
-- MeterValues: not measured on these commits. Concurrent StatusNotifications deadlock on PostgreSQL (15-45
-  "deadlock detected" per run): the offline sweep updates EVSE rows and then takes the ``counters`` row,
-  while a charge point's status takes the counter and then its EVSE row; the lean clients stop at the
-  first InternalError, so the one-process round got through in one run of three (600/s, all that was
+- MeterValues: not measured on those commits (fixed since, 0ef9e03). Concurrent StatusNotifications
+  deadlocked on PostgreSQL (15-45 "deadlock detected" per run): the offline sweep updated EVSE rows and
+  then took the ``counters`` row, while a location write takes the counter first; the lean clients stop at
+  the first InternalError, so the one-process round got through in one run of three (600/s, all that was
   offered, p99 to CALLRESULT 78 ms, 3,400 MeterValues/s per server core) and the two-process round in
   none. With the sweep taking the counter first (tried on a copy of the package) no deadlock was seen in
   four runs; the two-process round passed once (602/s against 600/s, every one of 15,606 readings stored,
