@@ -128,10 +128,6 @@ class CentralSystem:
             await self._unauthorized(scope, send)
             return False
         known = charge_points.recognised(charge_point_id, stored, password)
-        if known is None:
-            # Verified by another process (or before a restart): known too, so a throttle that others' wrong
-            # guesses put on this id does not keep it out.
-            known = await charge_points.recognised_shared(charge_point_id, stored, password)
         if known:
             return True
         client = scope.get("client")
@@ -139,6 +135,14 @@ class CentralSystem:
         retry_after = await self.auth_throttle.refused_for(charge_point_id, address)
         if retry_after is None and known is None and not self.auth_throttle.begin_check(charge_point_id):
             retry_after = self.auth_throttle.in_flight_retry_s
+        # Verified by another process (or before a restart): known too, so a throttle that others' wrong guesses
+        # put on this id does not keep it out. Asked only when throttled: unthrottled, verify asks it first.
+        if (
+            retry_after is not None
+            and known is None
+            and await charge_points.recognised_shared(charge_point_id, stored, password)
+        ):
+            return True
         if retry_after is not None:
             await _deny(
                 scope,
